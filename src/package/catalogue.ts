@@ -1,0 +1,197 @@
+// The validation rule catalogue: stable ids, default severities and what each rule protects against.
+// README.md lists this table (a test keeps them in step); every rule has a test with a package that breaks it.
+import type { Diagnostic, Loc, Severity } from './types.js';
+
+export interface RuleInfo {
+  severity: Severity;
+  /** One line: what the rule checks and why it matters on AWS or on the host. */
+  summary: string;
+}
+
+export const RULES = {
+  // --- package config (distributor.yaml / distributor.json)
+  'config-missing': {
+    severity: 'error',
+    summary: 'The package folder has neither distributor.yaml/json nor manifest.json.',
+  },
+  'config-ambiguous': {
+    severity: 'error',
+    summary: 'More than one of distributor.yaml, distributor.yml and distributor.json is present.',
+  },
+  'config-syntax': { severity: 'error', summary: 'The config file is not valid YAML/JSON.' },
+  'config-schema': {
+    severity: 'error',
+    summary: 'The config does not match schema/distributor.schema.json (missing or mistyped field).',
+  },
+  // --- names and versions
+  'name-pattern': {
+    severity: 'error',
+    summary: 'Package (document) name must match ^[a-zA-Z0-9_\\-.]{3,128}$ (SSM DocumentName).',
+  },
+  'name-reserved-prefix': {
+    severity: 'error',
+    summary: 'Document names may not start with aws, amazon, amzn, AWSEC2, AWSConfigRemediation or AWSSupport.',
+  },
+  'name-configure-package': {
+    severity: 'warning',
+    summary:
+      'AWS-ConfigureAWSPackage accepts names matching ^[a-zA-Z][a-zA-Z0-9\\-_]{0,39}$ only; other names need the document ARN.',
+  },
+  'name-aws-package': {
+    severity: 'warning',
+    summary: 'The name equals a package AWS publishes; the agent installs the AWS package instead of yours.',
+  },
+  'version-missing': {
+    severity: 'error',
+    summary: 'No version: set the `version` input, push a v1.2.3 tag, or set `version` in the config.',
+  },
+  'version-pattern': {
+    severity: 'error',
+    summary: 'Version must match ^[a-zA-Z0-9_\\-.]{1,128}$ (SSM VersionName and manifest version).',
+  },
+  'version-latest': {
+    severity: 'error',
+    summary: 'The version `latest` is reserved: the agent maps it to the default version.',
+  },
+  'version-mismatch': {
+    severity: 'error',
+    summary: 'A prebuilt manifest.json carries a different version than the one requested.',
+  },
+  // --- targets (platform / version key / arch)
+  'platform-unknown': {
+    severity: 'error',
+    summary: 'Platform is not a name the SSM Agent reports (e.g. rhel is reported as redhat, amzn as amazon).',
+  },
+  'platform-undocumented': {
+    severity: 'warning',
+    summary: 'The agent reports this platform, but Distributor does not document support for it.',
+  },
+  'arch-unknown': {
+    severity: 'error',
+    summary: 'Architecture must be x86_64, arm64, 386 or _any (the agent never reports amd64, aarch64, i386).',
+  },
+  'version-key-form': {
+    severity: 'error',
+    summary: 'Platform version key must be _any, *, an exact version, or a prefix ending in .* (e.g. 8.*).',
+  },
+  'version-key-unreported': {
+    severity: 'warning',
+    summary: 'An exact version key that no host of that platform reports (e.g. redhat 8: hosts report 8.6).',
+  },
+  'target-conflict': {
+    severity: 'error',
+    summary: 'The same platform/version/arch is mapped to two different files.',
+  },
+  // --- payloads and files
+  'payload-missing': { severity: 'error', summary: 'A payload folder named in the config does not exist.' },
+  'payload-empty': { severity: 'error', summary: 'A payload has no files (the agent reports "Package is incomplete").' },
+  'payload-unused': {
+    severity: 'warning',
+    summary: 'A folder with install scripts is not declared as a payload, so it is never shipped.',
+  },
+  'file-name-pattern': {
+    severity: 'error',
+    summary: 'ZIP file names must match ^[a-zA-Z0-9_\\-.]{3,128}$ (SSM AttachmentName; no spaces).',
+  },
+  'file-count': { severity: 'error', summary: 'A package version can attach at most 20 files.' },
+  'file-size': { severity: 'error', summary: 'Each attached file must be at most 1 GB.' },
+  'file-unreadable': { severity: 'error', summary: 'A file in a payload cannot be read.' },
+  'path-unsafe': {
+    severity: 'error',
+    summary: 'An entry path is absolute, contains .., a backslash, a control character or invalid UTF-8 (zip-slip).',
+  },
+  'path-windows-unsafe': {
+    severity: 'warning',
+    summary: 'A path in a Windows payload uses a character or name Windows cannot create (< > : " | ? *, CON, trailing dot).',
+  },
+  'symlink-escape': { severity: 'error', summary: 'A symlink points outside the package folder.' },
+  symlink: {
+    severity: 'warning',
+    summary: 'A symlink inside the package is stored as a copy of its target (the agent cannot restore links).',
+  },
+  'special-file': { severity: 'error', summary: 'A FIFO, socket or device file cannot be packaged.' },
+  // --- scripts (what the agent runs)
+  'script-missing': {
+    severity: 'error',
+    summary:
+      'install and uninstall scripts must be at the payload root: .ps1 for windows targets, .sh for every other platform.',
+  },
+  'script-nested': {
+    severity: 'error',
+    summary: 'Install scripts are one folder down, not at the ZIP root ("package is missing install action").',
+  },
+  'script-duplicate': {
+    severity: 'error',
+    summary: 'An action has both a .sh and a .ps1 script ("has more than one implementation").',
+  },
+  'script-mixed-platforms': {
+    severity: 'error',
+    summary: 'One ZIP is mapped to Windows and to other platforms: it would need both .sh and .ps1 scripts.',
+  },
+  'sh-crlf': {
+    severity: 'error',
+    summary: 'A .sh script has CRLF line endings; `sh install.sh` fails with "$\'\\r\': command not found".',
+  },
+  'sh-bashism': {
+    severity: 'error',
+    summary: 'A .sh script uses bash-only syntax; the agent runs `sh install.sh`, which is dash on Debian and Ubuntu.',
+  },
+  'sh-pipefail': {
+    severity: 'warning',
+    summary: '`set -o pipefail` is not supported by older dash (Ubuntu 20.04, Debian 11) and aborts the script there.',
+  },
+  'ps1-bom': {
+    severity: 'error',
+    summary: 'A .ps1 script has non-ASCII text but no UTF-8 BOM; Windows PowerShell 5.1 reads it as ANSI.',
+  },
+  // --- manifest.json (hand-written or prebuilt)
+  'manifest-syntax': { severity: 'error', summary: 'manifest.json is not valid JSON.' },
+  'manifest-bom': { severity: 'error', summary: 'manifest.json starts with a byte-order mark.' },
+  'manifest-trailing': { severity: 'error', summary: 'manifest.json has content after the JSON object.' },
+  'manifest-duplicate-key': {
+    severity: 'error',
+    summary: 'manifest.json repeats a key; the agent silently keeps the last one.',
+  },
+  'manifest-schema': {
+    severity: 'error',
+    summary: 'manifest.json does not match the Distributor manifest format (schemaVersion 2.0, packages, files).',
+  },
+  'manifest-size': { severity: 'error', summary: 'The manifest (document content) must be at most 64 KB.' },
+  'checksum-format': { severity: 'error', summary: 'A sha256 checksum is not 64 hexadecimal characters.' },
+  'checksum-mismatch': {
+    severity: 'error',
+    summary: 'A prebuilt ZIP does not match the sha256 in manifest.json; the agent refuses it at install time.',
+  },
+  'checksum-recomputed': {
+    severity: 'notice',
+    summary: 'A hand-written checksum was stale; the built ZIP has a new one (checksums are never trusted).',
+  },
+  'file-unreferenced': {
+    severity: 'warning',
+    summary: 'A file listed in manifest.json `files` is never referenced from `packages`.',
+  },
+  'file-unlisted': {
+    severity: 'error',
+    summary: 'A file referenced from `packages` is not listed in `files`.',
+  },
+  'file-missing': {
+    severity: 'error',
+    summary: 'A file listed in manifest.json exists neither as a ZIP nor as a folder to build it from.',
+  },
+  'zip-invalid': { severity: 'error', summary: 'A prebuilt ZIP cannot be read.' },
+} as const satisfies Record<string, RuleInfo>;
+
+export type RuleId = keyof typeof RULES;
+
+/** Builds a diagnostic for a rule at a location; the severity comes from the catalogue. */
+export function diag(rule: RuleId, loc: Loc | undefined, message: string): Diagnostic {
+  const d: Diagnostic = { rule, severity: RULES[rule].severity, message };
+  if (loc) {
+    d.file = loc.file;
+    if (loc.line !== undefined) d.line = loc.line;
+    if (loc.column !== undefined) d.column = loc.column;
+  }
+  return d;
+}
+
+export const hasErrors = (ds: readonly Diagnostic[]): boolean => ds.some((d) => d.severity === 'error');

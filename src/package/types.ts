@@ -1,0 +1,76 @@
+// Types shared by the pure package core (no AWS, no GitHub).
+
+export type Severity = 'error' | 'warning' | 'notice';
+
+/** A position in a file the user wrote. `file` is a display path (relative to the working directory). */
+export interface Loc {
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+export interface Diagnostic {
+  /** Stable rule id from the catalogue (kebab-case). */
+  rule: string;
+  severity: Severity;
+  /** What is wrong and what to do, in one or two sentences. */
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+/** One platform/version/arch mapping of a payload, with where it was written. */
+export interface Target {
+  platform: string;
+  version: string;
+  arch: string;
+  loc: Loc;
+}
+
+export type EntryType = 'file' | 'dir' | 'symlink' | 'other';
+
+/** One entry of a payload: a file in a folder, or an entry of a prebuilt ZIP. */
+export interface PayloadEntry {
+  /** POSIX path relative to the payload root, no leading or trailing slash. */
+  path: string;
+  type: EntryType;
+  size: number;
+  /** Unix permission bits (0o7777), as found. */
+  mode: number;
+  /** Absolute path on disk (folder payloads only). For a followed symlink, the target's path. */
+  absPath?: string;
+  /** Symlink target as written (symlinks only). */
+  linkTarget?: string;
+  /** Display path for diagnostics, e.g. `packages/acme/linux/install.sh` or `linux.zip:install.sh`. */
+  display: string;
+}
+
+/** Read access to a payload's entries, whether it is a folder or a prebuilt ZIP. */
+export interface PayloadContent {
+  entries: PayloadEntry[];
+  /** Reads an entry's bytes (files only). */
+  read(path: string): Promise<Buffer>;
+}
+
+export interface ManifestFileRef {
+  file: string;
+}
+
+/** The Distributor manifest (schemaVersion 2.0). */
+export interface Manifest {
+  schemaVersion: '2.0';
+  version: string;
+  publisher?: string;
+  description?: string;
+  packages: Record<string, Record<string, Record<string, ManifestFileRef>>>;
+  files: Record<string, { checksums: { sha256: string } }>;
+}
+
+/** A built (or verified prebuilt) ZIP. */
+export interface BuiltFile {
+  name: string;
+  path: string;
+  size: number;
+  sha256: string;
+}
