@@ -179,6 +179,10 @@ export const RULES = {
     summary: 'A file listed in manifest.json exists neither as a ZIP nor as a folder to build it from.',
   },
   'zip-invalid': { severity: 'error', summary: 'A prebuilt ZIP cannot be read.' },
+  'zip-symlink': {
+    severity: 'error',
+    summary: 'A prebuilt ZIP holds a symlink entry; the agent extracts it as a text file holding the link target.',
+  },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof RULES;

@@ -25,7 +25,9 @@ export interface Target {
   platform: string;
   version: string;
   arch: string;
+  /** Where the target entry was written, and where each of its three values was written. */
   loc: Loc;
+  fieldLocs: { platform: Loc; version: Loc; arch: Loc };
 }
 
 export type EntryType = 'file' | 'dir' | 'symlink' | 'other';
