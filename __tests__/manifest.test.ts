@@ -185,9 +185,9 @@ describe('parseManifest', () => {
     expect(msgs).toContain('files["linux.zip"]: unknown key `checksum`; did you mean `checksums`?');
   });
 
-  it('manifest-schema: an unknown top-level key is a warning, and the manifest is still read', () => {
+  it('manifest-unknown-key: an unknown top-level key is a warning, and the manifest is still read', () => {
     const { parsed, diagnostics } = parse(GOOD.replace('"publisher"', '"assumeRole": "x",\n  "publisher"'));
-    const d = only(diagnostics, 'manifest-schema');
+    const d = only(diagnostics, 'manifest-unknown-key');
     expect(d).toMatchObject({ severity: 'warning', line: 4, column: 3 });
     expect(d.message).toContain('`assumeRole`');
     expect(parsed.manifest).toBeDefined();

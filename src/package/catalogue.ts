@@ -156,6 +156,10 @@ export const RULES = {
     severity: 'error',
     summary: 'manifest.json does not match the Distributor manifest format (schemaVersion 2.0, packages, files).',
   },
+  'manifest-unknown-key': {
+    severity: 'warning',
+    summary: 'manifest.json has a top-level key the format does not define; SSM and the agent ignore it.',
+  },
   'manifest-size': { severity: 'error', summary: 'The manifest (document content) must be at most 64 KB.' },
   'checksum-format': { severity: 'error', summary: 'A sha256 checksum is not 64 hexadecimal characters.' },
   'checksum-mismatch': {

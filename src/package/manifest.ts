@@ -202,10 +202,7 @@ function toDiagnostic(p: SchemaProblem, tree: SourceTree): Diagnostic {
     );
   }
   if (e.keyword === 'additionalProperties' && e.instancePath === '') {
-    return {
-      ...diag('manifest-schema', p.loc, `${p.message.replace(/\.$/, '')} (SSM and the agent ignore it).`),
-      severity: 'warning',
-    };
+    return diag('manifest-unknown-key', p.loc, `${p.message.replace(/\.$/, '')} (SSM and the agent ignore it).`);
   }
   if (
     e.keyword === 'type' &&
