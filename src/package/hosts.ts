@@ -1,0 +1,145 @@
+// Common OS identities exactly as the SSM Agent reports them (reference: ssm-api.md §7.1), and a
+// preview of which ZIP each of them gets from a manifest.
+import { type MissStage, resolveHost } from './resolve.js';
+import type { Manifest } from './types.js';
+
+export interface HostIdentity {
+  /** What a person calls the OS, e.g. "Ubuntu 22.04". */
+  label: string;
+  platform: string;
+  version: string;
+  arch: string;
+}
+
+const both = (label: string, platform: string, version: string): HostIdentity[] => [
+  { label, platform, version, arch: 'x86_64' },
+  { label, platform, version, arch: 'arm64' },
+];
+const x64 = (label: string, platform: string, version: string): HostIdentity => ({
+  label,
+  platform,
+  version,
+  arch: 'x86_64',
+});
+
+/**
+ * Platform = /etc/os-release ID after the agent's renames (rhel→redhat, amzn→amazon, sles→suse,
+ * ol→oracle, opensuse-leap→opensuseleap); version = VERSION_ID verbatim; Windows version = WMI
+ * Win32_OperatingSystem.Version, with `nano` appended on Nano Server; arch = x86_64, arm64 or 386.
+ */
+export const HOSTS: readonly HostIdentity[] = [
+  ...both('Amazon Linux 2023', 'amazon', '2023'),
+  ...both('Amazon Linux 2', 'amazon', '2'),
+  x64('Amazon Linux AMI 2018.03', 'amazon', '2018.03'),
+  ...both('Ubuntu 24.04', 'ubuntu', '24.04'),
+  ...both('Ubuntu 22.04', 'ubuntu', '22.04'),
+  ...both('Ubuntu 20.04', 'ubuntu', '20.04'),
+  ...both('Debian 12', 'debian', '12'),
+  ...both('Debian 11', 'debian', '11'),
+  { label: 'Debian 12 (32-bit, on-premises)', platform: 'debian', version: '12', arch: '386' },
+  { label: 'Debian 11 (32-bit, on-premises)', platform: 'debian', version: '11', arch: '386' },
+  ...both('RHEL 9.4', 'redhat', '9.4'),
+  ...both('RHEL 9.0', 'redhat', '9.0'),
+  ...both('RHEL 8.10', 'redhat', '8.10'),
+  ...both('RHEL 8.6', 'redhat', '8.6'),
+  x64('CentOS 7', 'centos', '7'),
+  x64('Rocky Linux 9.3', 'rocky', '9.3'),
+  x64('AlmaLinux 9.3', 'almalinux', '9.3'),
+  x64('Oracle Linux 8.9', 'oracle', '8.9'),
+  ...both('SUSE Linux Enterprise Server 15 SP5', 'suse', '15.5'),
+  x64('openSUSE Leap 15.5', 'opensuseleap', '15.5'),
+  x64('Windows Server 2025', 'windows', '10.0.26100'),
+  x64('Windows Server 2022', 'windows', '10.0.20348'),
+  x64('Windows Server 2019', 'windows', '10.0.17763'),
+  x64('Windows Server 2016', 'windows', '10.0.14393'),
+  x64('Windows Server 2016 Nano Server', 'windows', '10.0.14393nano'),
+  x64('Windows Server 2012 R2', 'windows', '6.3.9600'),
+];
+
+export interface PreviewRow extends HostIdentity {
+  /** The ZIP the host installs. */
+  file?: string;
+  /** The agent's error text when it installs nothing. */
+  message?: string;
+  /** A short reason for the table when it installs nothing. */
+  reason?: string;
+}
+
+/** Which ZIP each host gets, by the agent's own matching. */
+export function previewRows(manifest: Manifest, hosts: readonly HostIdentity[] = HOSTS): PreviewRow[] {
+  return hosts.map((h) => {
+    const row: PreviewRow = { label: h.label, platform: h.platform, version: h.version, arch: h.arch };
+    const r = resolveHost(manifest.packages, manifest.files, h);
+    if (r.ok) {
+      row.file = r.file;
+    } else {
+      row.message = r.message;
+      row.reason = shortReason(r.stage, h);
+    }
+    return row;
+  });
+}
+
+function shortReason(stage: MissStage, h: HostIdentity): string {
+  switch (stage) {
+    case 'platform':
+      return `no manifest found: no ${h.platform} or _any platform`;
+    case 'version':
+      return `no manifest found: no version key matches ${h.version}`;
+    case 'arch':
+      return `no manifest found: no ${h.arch} or _any architecture`;
+    case 'file':
+      return 'failed to find file: not listed in files';
+  }
+}
+
+const NONE = '—';
+
+/** Escapes text for a markdown table cell. */
+function mdCell(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/`/g, "'")
+    .replace(/\r?\n/g, ' ');
+}
+
+const code = (s: string) => `\`${mdCell(s)}\``;
+
+/** A GitHub-flavoured markdown table: Host | platform | version | arch | ZIP. */
+export function previewMarkdown(rows: readonly PreviewRow[]): string {
+  const lines = ['| Host | platform | version | arch | ZIP |', '| --- | --- | --- | --- | --- |'];
+  for (const r of rows) {
+    const zip =
+      r.file !== undefined ? code(r.file) : `${NONE} ${mdCell(r.reason ?? r.message ?? '')}`.trimEnd();
+    lines.push(
+      `| ${mdCell(r.label)} | ${code(r.platform)} | ${code(r.version)} | ${code(r.arch)} | ${zip} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Aligned plain-text columns for the CLI. */
+export function previewText(rows: readonly PreviewRow[]): string {
+  const table = [
+    ['Host', 'platform', 'version', 'arch', 'ZIP'],
+    ...rows.map((r) => [
+      r.label,
+      r.platform,
+      r.version,
+      r.arch,
+      r.file ?? `${NONE} ${r.reason ?? r.message ?? ''}`.trimEnd(),
+    ]),
+  ];
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...table.map((row) => [...(row[i] ?? '')].length)));
+  return table
+    .map((row) =>
+      row
+        .map((c, i) => (i < widths.length ? c + ' '.repeat((widths[i] ?? 0) - [...c].length) : c))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
