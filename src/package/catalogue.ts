@@ -30,7 +30,8 @@ export const RULES = {
   },
   'name-reserved-prefix': {
     severity: 'error',
-    summary: 'Document names may not start with aws, amazon, amzn, AWSEC2, AWSConfigRemediation or AWSSupport.',
+    summary:
+      'Document names may not start with aws, amazon, amzn, AWSEC2, AWSConfigRemediation or AWSSupport.',
   },
   'name-configure-package': {
     severity: 'warning',
@@ -60,7 +61,8 @@ export const RULES = {
   // --- targets (platform / version key / arch)
   'platform-unknown': {
     severity: 'error',
-    summary: 'Platform is not a name the SSM Agent reports (e.g. rhel is reported as redhat, amzn as amazon).',
+    summary:
+      'Platform is not a name the SSM Agent reports (e.g. rhel is reported as redhat, amzn as amazon).',
   },
   'platform-undocumented': {
     severity: 'warning',
@@ -68,7 +70,8 @@ export const RULES = {
   },
   'arch-unknown': {
     severity: 'error',
-    summary: 'Architecture must be x86_64, arm64, 386 or _any (the agent never reports amd64, aarch64, i386).',
+    summary:
+      'Architecture must be x86_64, arm64, 386 or _any (the agent never reports amd64, aarch64, i386).',
   },
   'version-key-form': {
     severity: 'error',
@@ -84,7 +87,10 @@ export const RULES = {
   },
   // --- payloads and files
   'payload-missing': { severity: 'error', summary: 'A payload folder named in the config does not exist.' },
-  'payload-empty': { severity: 'error', summary: 'A payload has no files (the agent reports "Package is incomplete").' },
+  'payload-empty': {
+    severity: 'error',
+    summary: 'A payload has no files (the agent reports "Package is incomplete").',
+  },
   'payload-unused': {
     severity: 'warning',
     summary: 'A folder with install scripts is not declared as a payload, so it is never shipped.',
@@ -98,16 +104,19 @@ export const RULES = {
   'file-unreadable': { severity: 'error', summary: 'A file in a payload cannot be read.' },
   'path-unsafe': {
     severity: 'error',
-    summary: 'An entry path is absolute, contains .., a backslash, a control character or invalid UTF-8 (zip-slip).',
+    summary:
+      'An entry path is absolute, contains .., a backslash, a control character or invalid UTF-8 (zip-slip).',
   },
   'path-windows-unsafe': {
     severity: 'warning',
-    summary: 'A path in a Windows payload uses a character or name Windows cannot create (< > : " | ? *, CON, trailing dot).',
+    summary:
+      'A path in a Windows payload uses a character or name Windows cannot create (< > : " | ? *, CON, trailing dot).',
   },
   'symlink-escape': { severity: 'error', summary: 'A symlink points outside the package folder.' },
   symlink: {
     severity: 'warning',
-    summary: 'A symlink inside the package is stored as a copy of its target (the agent cannot restore links).',
+    summary:
+      'A symlink inside the package is stored as a copy of its target (the agent cannot restore links).',
   },
   'special-file': { severity: 'error', summary: 'A FIFO, socket or device file cannot be packaged.' },
   // --- scripts (what the agent runs)
@@ -118,7 +127,8 @@ export const RULES = {
   },
   'script-nested': {
     severity: 'error',
-    summary: 'Install scripts are one folder down, not at the ZIP root ("package is missing install action").',
+    summary:
+      'Install scripts are one folder down, not at the ZIP root ("package is missing install action").',
   },
   'script-duplicate': {
     severity: 'error',
@@ -134,11 +144,13 @@ export const RULES = {
   },
   'sh-bashism': {
     severity: 'error',
-    summary: 'A .sh script uses bash-only syntax; the agent runs `sh install.sh`, which is dash on Debian and Ubuntu.',
+    summary:
+      'A .sh script uses bash-only syntax; the agent runs `sh install.sh`, which is dash on Debian and Ubuntu.',
   },
   'sh-pipefail': {
     severity: 'warning',
-    summary: '`set -o pipefail` is not supported by older dash (Ubuntu 20.04, Debian 11) and aborts the script there.',
+    summary:
+      '`set -o pipefail` is not supported by older dash (Ubuntu 20.04, Debian 11) and aborts the script there.',
   },
   'ps1-bom': {
     severity: 'error',
@@ -154,7 +166,8 @@ export const RULES = {
   },
   'manifest-schema': {
     severity: 'error',
-    summary: 'manifest.json does not match the Distributor manifest format (schemaVersion 2.0, packages, files).',
+    summary:
+      'manifest.json does not match the Distributor manifest format (schemaVersion 2.0, packages, files).',
   },
   'manifest-unknown-key': {
     severity: 'warning',
@@ -164,7 +177,8 @@ export const RULES = {
   'checksum-format': { severity: 'error', summary: 'A sha256 checksum is not 64 hexadecimal characters.' },
   'checksum-mismatch': {
     severity: 'error',
-    summary: 'A prebuilt ZIP does not match the sha256 in manifest.json; the agent refuses it at install time.',
+    summary:
+      'A prebuilt ZIP does not match the sha256 in manifest.json; the agent refuses it at install time.',
   },
   'checksum-recomputed': {
     severity: 'notice',
@@ -185,7 +199,8 @@ export const RULES = {
   'zip-invalid': { severity: 'error', summary: 'A prebuilt ZIP cannot be read.' },
   'zip-symlink': {
     severity: 'error',
-    summary: 'A prebuilt ZIP holds a symlink entry; the agent extracts it as a text file holding the link target.',
+    summary:
+      'A prebuilt ZIP holds a symlink entry; the agent extracts it as a text file holding the link target.',
   },
 } as const satisfies Record<string, RuleInfo>;
 

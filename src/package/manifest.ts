@@ -202,7 +202,11 @@ function toDiagnostic(p: SchemaProblem, tree: SourceTree): Diagnostic {
     );
   }
   if (e.keyword === 'additionalProperties' && e.instancePath === '') {
-    return diag('manifest-unknown-key', p.loc, `${p.message.replace(/\.$/, '')} (SSM and the agent ignore it).`);
+    return diag(
+      'manifest-unknown-key',
+      p.loc,
+      `${p.message.replace(/\.$/, '')} (SSM and the agent ignore it).`,
+    );
   }
   if (
     e.keyword === 'type' &&

@@ -1,0 +1,148 @@
+// Building: determinism across machines' accidents, what independent ZIP readers see, output safety.
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildPackage, UsageError } from '../src/package/build.js';
+import { cleanupTemp, tempDir, validPackage, writeTree } from './support/pkg.js';
+import { REPO } from './support/runner.js';
+
+afterAll(cleanupTemp);
+
+const EXAMPLE = path.join(REPO, 'examples', 'acme-agent');
+
+/** Copies the example in reverse file order, with the given mtime and umask (in a child process). */
+function copyExample(mtime: Date, umask: string, reverse: boolean): string {
+  const dir = tempDir();
+  const files: string[] = execFileSync('find', ['.', '-type', 'f'], { cwd: EXAMPLE, encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .sort();
+  if (reverse) files.reverse();
+  const script = files
+    .map(
+      (f) =>
+        `mkdir -p "$(dirname "${dir}/${f}")" && cat "${EXAMPLE}/${f}" > "${dir}/${f}"${isExec(f) ? ` && chmod +x "${dir}/${f}"` : ''}`,
+    )
+    .join(' && ');
+  execFileSync('sh', ['-c', `umask ${umask} && ${script}`]);
+  for (const f of files) utimesSync(path.join(dir, f), mtime, mtime);
+  return dir;
+}
+const isExec = (f: string) => (statSync(path.join(EXAMPLE, f)).mode & 0o111) !== 0;
+
+describe('deterministic build', () => {
+  it('same tree with other mtimes, umask and creation order ⇒ byte-identical ZIPs and manifest', async () => {
+    const a = copyExample(new Date('2001-02-03T04:05:06Z'), '022', false);
+    const b = copyExample(new Date('2024-12-31T23:59:58Z'), '077', true);
+    const outA = path.join(tempDir(), 'a');
+    const outB = path.join(tempDir(), 'b');
+    const ra = await buildPackage({ packageDir: a, outputDir: outA, env: {} });
+    const rb = await buildPackage({ packageDir: b, outputDir: outB, env: { TZ: 'Asia/Kolkata' } });
+    expect(ra.ok && rb.ok).toBe(true);
+    expect(rb.files.map((f) => f.sha256)).toEqual(ra.files.map((f) => f.sha256));
+    expect(rb.manifestSha256).toBe(ra.manifestSha256);
+    for (const f of ['linux-rpm.zip', 'linux-deb.zip', 'windows.zip', 'manifest.json']) {
+      expect(readFileSync(path.join(outB, f)).equals(readFileSync(path.join(outA, f)))).toBe(true);
+    }
+  });
+
+  it('SOURCE_DATE_EPOCH sets the entry timestamps', async () => {
+    const out = path.join(tempDir(), 'o');
+    const r = await buildPackage({
+      packageDir: EXAMPLE,
+      outputDir: out,
+      env: { SOURCE_DATE_EPOCH: '1700000000' },
+    });
+    expect(r.ok).toBe(true);
+    const py = execFileSync(
+      'python3',
+      [
+        '-c',
+        'import zipfile,sys; print(zipfile.ZipFile(sys.argv[1]).infolist()[0].date_time)',
+        path.join(out, 'windows.zip'),
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(py.trim()).toBe('(2023, 11, 14, 22, 13, 20)');
+  });
+});
+
+describe('what independent readers see', () => {
+  it('Info-ZIP and Python zipfile accept every ZIP; scripts at the root; modes and methods as designed', async () => {
+    const out = path.join(tempDir(), 'o');
+    const r = await buildPackage({ packageDir: EXAMPLE, outputDir: out });
+    expect(r.ok).toBe(true);
+    for (const f of r.files) {
+      expect(execFileSync('unzip', ['-t', f.path], { encoding: 'utf8' })).toContain('No errors detected');
+    }
+    const info = execFileSync(
+      'python3',
+      [
+        '-c',
+        `import zipfile,sys,json
+z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None
+print(json.dumps([[i.filename,(i.external_attr>>16)&0o777,i.compress_type,bool(i.flag_bits&0x800)] for i in z.infolist()]))`,
+        path.join(out, 'linux-deb.zip'),
+      ],
+      { encoding: 'utf8' },
+    );
+    const entries = JSON.parse(info) as [string, number, number, boolean][];
+    const byName = Object.fromEntries(entries.map((e) => [e[0], e]));
+    expect(entries.map((e) => e[0])).toEqual([...entries.map((e) => e[0])].sort());
+    expect(byName['install.sh']?.[1]).toBe(0o644);
+    expect(byName['bin/']?.[1]).toBe(0o755);
+    expect(byName['bin/acme-healthcheck']?.[1]).toBe(0o755);
+    expect(byName['acme-agent_amd64.deb']?.[2]).toBe(0); // stored
+    expect(byName['install.sh']?.[2]).toBe(8); // deflated
+    expect(byName['README.md']).toBeUndefined(); // excluded by the config
+    expect(entries.every((e) => e[3])).toBe(true); // UTF-8 flag
+    // Extracted bytes equal the sources.
+    const x = tempDir();
+    execFileSync('unzip', ['-q', path.join(out, 'linux-deb.zip'), '-d', x]);
+    expect(
+      readFileSync(path.join(x, 'install.sh')).equals(
+        readFileSync(path.join(EXAMPLE, 'linux-deb', 'install.sh')),
+      ),
+    ).toBe(true);
+  });
+});
+
+describe('output folder safety', () => {
+  it('a failed build leaves the previous output untouched', async () => {
+    const out = path.join(tempDir(), 'o');
+    expect((await buildPackage({ packageDir: EXAMPLE, outputDir: out })).ok).toBe(true);
+    const before = readdirSync(out).map((f) => [f, readFileSync(path.join(out, f)).toString('base64')]);
+    const broken = validPackage({ 'linux/uninstall.sh': null });
+    const r = await buildPackage({ packageDir: broken, outputDir: out });
+    expect(r.ok).toBe(false);
+    expect(readdirSync(out).map((f) => [f, readFileSync(path.join(out, f)).toString('base64')])).toEqual(
+      before,
+    );
+    expect(readdirSync(path.dirname(out))).toEqual(['o']); // no partial folders left behind
+  });
+
+  it('refuses an output folder holding foreign files, and one inside a payload', async () => {
+    const out = writeTree(tempDir(), { 'notes.txt': 'mine' });
+    await expect(buildPackage({ packageDir: EXAMPLE, outputDir: out })).rejects.toThrow(UsageError);
+    expect(existsSync(path.join(out, 'notes.txt'))).toBe(true);
+    const pkg = tempDir();
+    cpSync(EXAMPLE, pkg, { recursive: true });
+    await expect(
+      buildPackage({ packageDir: pkg, outputDir: path.join(pkg, 'windows', 'out') }),
+    ).rejects.toThrow(/inside the payload/);
+  });
+
+  it('rebuilding over its own previous output replaces it', async () => {
+    const out = path.join(tempDir(), 'o');
+    writeFileSync(path.join(tempDir(), 'x'), '');
+    expect((await buildPackage({ packageDir: EXAMPLE, outputDir: out })).ok).toBe(true);
+    const r = await buildPackage({
+      packageDir: EXAMPLE,
+      outputDir: out,
+      version: { value: '9.9.9', source: 'test' },
+    });
+    expect(r.ok).toBe(true);
+    expect(JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')).version).toBe('9.9.9');
+  });
+});

@@ -1,0 +1,79 @@
+// Writes package folders for tests into fresh temp dirs.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export type Spec =
+  | string
+  | Buffer
+  | { symlink: string }
+  | { mode: number; content: string | Buffer }
+  | { fifo: true }
+  | { dir: true };
+
+const made: string[] = [];
+
+export function tempDir(prefix = 'dist-test-'): string {
+  const d = mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(d);
+  return d;
+}
+
+export function cleanupTemp(): void {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+/** Creates files under `root` (paths with /), returning root. */
+export function writeTree(root: string, files: Record<string, Spec>): string {
+  for (const [rel, spec] of Object.entries(files)) {
+    const abs = path.join(root, ...rel.split('/'));
+    mkdirSync(path.dirname(abs), { recursive: true });
+    if (typeof spec === 'string' || Buffer.isBuffer(spec)) writeFileSync(abs, spec);
+    else if ('symlink' in spec) symlinkSync(spec.symlink, abs);
+    else if ('fifo' in spec) execFileSync('mkfifo', [abs]);
+    else if ('dir' in spec) mkdirSync(abs, { recursive: true });
+    else writeFileSync(abs, spec.content, { mode: spec.mode });
+  }
+  return root;
+}
+
+export const SH_INSTALL = '#!/bin/sh\nset -eu\necho "installing"\n';
+export const SH_UNINSTALL = '#!/bin/sh\nset -eu\necho "removing"\n';
+export const PS1_INSTALL = "$ErrorActionPreference = 'Stop'\nWrite-Output 'installing'\n";
+export const PS1_UNINSTALL = "$ErrorActionPreference = 'Stop'\nWrite-Output 'removing'\n";
+
+export const BASE_CONFIG = `name: TestAgent
+version: 1.0.0
+payloads:
+  linux:
+    targets:
+      - { platform: amazon, version: _any, arch: [x86_64, arm64] }
+  windows:
+    targets:
+      - { platform: windows, version: _any, arch: x86_64 }
+`;
+
+/** A valid two-payload package; `over` replaces or adds files (null removes). */
+export function validPackage(over: Record<string, Spec | null> = {}): string {
+  const files: Record<string, Spec | null> = {
+    'distributor.yaml': BASE_CONFIG,
+    'linux/install.sh': SH_INSTALL,
+    'linux/uninstall.sh': SH_UNINSTALL,
+    'linux/agent.rpm': Buffer.from('rpm bytes'),
+    'windows/install.ps1': PS1_INSTALL,
+    'windows/uninstall.ps1': PS1_UNINSTALL,
+    'windows/agent.msi': Buffer.from('msi bytes'),
+    ...over,
+  };
+  const kept = Object.fromEntries(Object.entries(files).filter(([, v]) => v !== null)) as Record<
+    string,
+    Spec
+  >;
+  return writeTree(tempDir(), kept);
+}
+
+/** Makes a ZIP with Info-ZIP from a folder's contents (-X: no extra attributes, -y: keep symlinks). */
+export function infoZip(dir: string, out: string, extra: string[] = []): void {
+  execFileSync('zip', ['-q', '-r', '-X', ...extra, out, '.'], { cwd: dir });
+}
