@@ -9,8 +9,12 @@ const require = createRequire(import.meta.url);
 const ncc = require.resolve('@vercel/ncc/dist/ncc/cli.js');
 rmSync('dist', { recursive: true, force: true });
 const run = (entry, out) =>
-  execFileSync(process.execPath, [ncc, 'build', entry, '-o', out, '--minify', '--license', 'licenses.txt', '--quiet'], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [ncc, 'build', entry, '-o', out, '--minify', '--license', 'licenses.txt', '--quiet'],
+    {
+      stdio: 'inherit',
+    },
+  );
 run('src/index.ts', 'dist');
 run('src/cli.ts', 'dist/cli');

@@ -1,0 +1,102 @@
+// The CLI, through bin/distributor.js (which runs the committed dist/cli bundle).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupTemp, tempDir, validPackage } from './support/pkg.js';
+import { REPO } from './support/runner.js';
+
+afterAll(cleanupTemp);
+
+const BIN = path.join(REPO, 'bin', 'distributor.js');
+const EXAMPLE = path.join(REPO, 'examples', 'acme-agent');
+const cli = (args: string[], cwd = REPO) =>
+  spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
+
+describe('distributor CLI', () => {
+  it('build writes the ZIPs and manifest and prints the preview', () => {
+    const out = path.join(tempDir(), 'out');
+    const r = cli(['build', EXAMPLE, '--output-dir', out]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('Which ZIP each host gets');
+    expect(r.stdout).toMatch(/✔ AcmeMonitoringAgent 2\.4\.0: 0 errors, 0 warnings; built 3 ZIPs/);
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.files).sort()).toEqual(['linux-deb.zip', 'linux-rpm.zip', 'windows.zip']);
+    const listing = execFileSync('unzip', ['-Z1', path.join(out, 'linux-rpm.zip')], { encoding: 'utf8' });
+    expect(listing.split('\n')).toEqual(expect.arrayContaining(['install.sh', 'uninstall.sh', 'update.sh']));
+  });
+
+  it('validate prints file:line: rule severity: message and exits 1', () => {
+    const dir = validPackage({
+      'distributor.yaml':
+        'name: TestAgent\nversion: 1.0.0\npayloads:\n  linux:\n    targets:\n      - { platform: amzn, version: _any, arch: x86_64 }\n',
+      windows: null,
+    });
+    const r = cli(['validate', dir], dir);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^distributor\.yaml:6:\d+: platform-unknown error: .*did you mean "amazon"/m);
+    expect(r.stdout).toMatch(/✘ TestAgent 1\.0\.0: 1 error/);
+  });
+
+  it('--json gives a machine-readable result', () => {
+    const r = cli(['validate', EXAMPLE, '--json']);
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.ok).toBe(true);
+    expect(j.name).toBe('AcmeMonitoringAgent');
+    expect(j.preview.length).toBeGreaterThan(10);
+  });
+
+  it.each([
+    [['amazon', '2023', 'arm64'], 'linux-rpm.zip'],
+    [['amazon', '2', 'x86_64'], 'linux-rpm.zip'],
+    [['redhat', '8.6', 'x86_64'], 'linux-rpm.zip'],
+    [['redhat', '9.4', 'arm64'], 'linux-rpm.zip'],
+    [['ubuntu', '22.04', 'arm64'], 'linux-deb.zip'],
+    [['debian', '12', 'x86_64'], 'linux-deb.zip'],
+    [['windows', '10.0.20348', 'x86_64'], 'windows.zip'],
+  ])('resolve %j on the package folder → %s', (host, file) => {
+    const [platform, version, arch] = host as [string, string, string];
+    const r = cli([
+      'resolve',
+      EXAMPLE,
+      '--platform',
+      platform,
+      '--platform-version',
+      version,
+      '--arch',
+      arch,
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(file);
+  });
+
+  it('resolve on a built manifest.json, and the agent text when nothing matches', () => {
+    const out = path.join(tempDir(), 'out');
+    expect(cli(['build', EXAMPLE, '--output-dir', out]).status).toBe(0);
+    const m = path.join(out, 'manifest.json');
+    const hit = cli(['resolve', m, '--platform', 'amazon', '--platform-version', '2023', '--arch', 'x86_64']);
+    expect(hit.stdout.trim()).toBe('linux-rpm.zip');
+    const miss = cli(['resolve', m, '--platform', 'redhat', '--platform-version', '7.9', '--arch', 'x86_64']);
+    expect(miss.status).toBe(1);
+    expect(miss.stdout.trim()).toBe(
+      'failed to find platform: no manifest found for platform: redhat, version 7.9, architecture x86_64',
+    );
+  });
+
+  it('usage errors exit 2 with a message', () => {
+    expect(cli(['frobnicate']).status).toBe(2);
+    const r = cli(['resolve', EXAMPLE, '--platform', 'amazon']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--platform-version');
+    const missing = cli(['build', '/nonexistent/package']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('does not exist');
+  });
+
+  it('rules lists the catalogue', () => {
+    const r = cli(['rules']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^sh-crlf\s+error\s+/m);
+  });
+});

@@ -1,0 +1,70 @@
+// The job summary (markdown) for validate mode; publish adds its own sections.
+
+import type { BuildResult } from '../package/build.js';
+import { previewMarkdown } from '../package/hosts.js';
+import type { Diagnostic } from '../package/types.js';
+import { countBySeverity, plural } from './diagnostics.js';
+
+/** Escapes text for a markdown table cell (and neutralises HTML). */
+export function cell(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, ' ');
+}
+
+const ICON: Record<Diagnostic['severity'], string> = {
+  error: '❌ error',
+  warning: '⚠️ warning',
+  notice: 'ℹ️ notice',
+};
+
+export function diagnosticsTable(ds: readonly Diagnostic[]): string {
+  if (ds.length === 0) return 'No problems found.\n';
+  const rows = ds.map((d) => {
+    const where = d.file ? `\`${cell(d.file)}${d.line ? `:${d.line}` : ''}\`` : '';
+    return `| ${ICON[d.severity]} | \`${d.rule}\` | ${where} | ${cell(d.message)} |`;
+  });
+  return ['| Severity | Rule | Where | Message |', '| --- | --- | --- | --- |', ...rows, ''].join('\n');
+}
+
+export function filesTable(files: BuildResult['files']): string {
+  const rows = files.map(
+    (f) => `| \`${cell(f.name)}\` | ${f.size.toLocaleString('en-US')} | \`${f.sha256}\` |`,
+  );
+  return ['| File | Bytes | sha256 |', '| --- | ---: | --- |', ...rows, ''].join('\n');
+}
+
+export function validateSummary(r: BuildResult, artifactLine?: string): string {
+  const c = countBySeverity(r.diagnostics);
+  const title = `${r.name ?? 'package'}${r.version ? ` ${r.version}` : ''}`;
+  const head = r.ok
+    ? `## ✅ Distributor package ${cell(title)} is valid`
+    : `## ❌ Distributor package ${cell(title)} has ${plural(c.errors, 'error')}`;
+  const parts = [
+    head,
+    '',
+    `${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')}, ${plural(c.notices, 'notice')}.`,
+    '',
+  ];
+  parts.push('### Problems', '', diagnosticsTable(r.diagnostics));
+  if (r.files.length > 0) {
+    parts.push('### Files', '', filesTable(r.files));
+    if (r.manifestSha256)
+      parts.push(`manifest.json: ${r.manifestBytes ?? 0} bytes, sha256 \`${r.manifestSha256}\``, '');
+  }
+  if (r.preview.length > 0) {
+    parts.push(
+      '### Which ZIP each host gets',
+      '',
+      'The SSM Agent’s own matching (platform → version → architecture, no backtracking) over common OS identities:',
+      '',
+      previewMarkdown(r.preview),
+      '',
+    );
+  }
+  if (artifactLine) parts.push(artifactLine, '');
+  return parts.join('\n');
+}
