@@ -163,7 +163,9 @@ function measure(cmd, args, env, scratch) {
   let rssKb = Number.NaN;
   try {
     rssKb = Number.parseInt(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop(), 10);
-  } catch {}
+  } catch {
+    // no figure: /usr/bin/time did not write one
+  }
   fs.rmSync(rssFile, { force: true });
   const ok = r.status === 0;
   const err = ok ? '' : `${r.stderr ?? ''}${r.stdout ?? ''}`.trim().split('\n').slice(-5).join('\n');

@@ -303,13 +303,7 @@ export type S3Op =
  * ChecksumMode and GetObject reveal the damage).
  */
 export type S3Fault =
-  | '500'
-  | '503'
-  | 'reset'
-  | 'stall'
-  | '500-after-commit'
-  | 'reset-after-commit'
-  | 'corrupt-stored-bytes';
+  '500' | '503' | 'reset' | 'stall' | '500-after-commit' | 'reset-after-commit' | 'corrupt-stored-bytes';
 
 export interface StoredObject {
   body: Buffer;

@@ -442,7 +442,7 @@ export async function hashFile(file: string): Promise<{ sha256: string; size: nu
       size += (chunk as Buffer).length;
     }
   } catch (e) {
-    throw new Error(`Cannot read ${file}: ${errText(e)}`);
+    throw new Error(`Cannot read ${file}: ${errText(e)}`, { cause: e });
   }
   return { sha256: h.digest('hex'), size };
 }

@@ -71,9 +71,7 @@ export const ARCH_ALIASES: Record<string, string> = {
 };
 
 export type PlatformVerdict =
-  | { kind: 'ok' }
-  | { kind: 'undocumented' }
-  | { kind: 'unknown'; suggestion?: string; reason?: string };
+  { kind: 'ok' } | { kind: 'undocumented' } | { kind: 'unknown'; suggestion?: string; reason?: string };
 
 export function classifyPlatform(p: string): PlatformVerdict {
   if (p === '_any' || (DOCUMENTED_PLATFORMS as readonly string[]).includes(p)) return { kind: 'ok' };

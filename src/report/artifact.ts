@@ -131,7 +131,7 @@ export async function uploadArtifact(
           `that includes the matrix values or \${{ github.run_attempt }}.`,
       };
     }
-    throw new Error(`Could not upload artifact "${name}": ${explain(err)}`, { cause: err });
+    throw new Error(`Could not upload artifact "${name}": ${explain(err)}`, { cause: e });
   }
 }
 
