@@ -8,10 +8,11 @@
 // How the work is spread: files up to SMALL_MAX are read whole (synchronously: they are small and
 // usually cached), CRC'd on the main thread and deflated by one of LANES reusable async zlib streams
 // per archive, so the libuv threadpool compresses several entries at once; their local headers carry
-// the real CRC and sizes. Larger files are streamed in fixed CHUNK-sized pieces (reads and deflate on
-// the threadpool) and end with a data descriptor (general-purpose flag bit 3). The SHA-256 of the ZIP
-// is computed from the bytes as they are appended; the output is written with large writev calls and
-// never read back. Memory is bounded by the per-archive windows below, not by file sizes.
+// the real CRC and sizes. Larger files are read in fixed CHUNK-sized pieces that are deflated as
+// independent blocks in parallel on the threadpool, and end with a data descriptor (general-purpose
+// flag bit 3). The SHA-256 of the ZIP is computed from the bytes as they are appended; the output is
+// written with large writev calls and never read back. Memory is bounded by the per-archive windows
+// below, not by file sizes.
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
@@ -48,10 +49,20 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 /** Files up to this size are read whole and compressed in one call; larger ones are streamed. */
 const SMALL_MAX = 1 * MiB;
-/** Read size for streamed files. Fixed, and reads always fill it, so streamed bytes never depend on I/O timing. */
+/**
+ * Read size and deflate block size for streamed files. Reads always fill it, so block boundaries never
+ * depend on I/O timing; like LANES and BLOCKS_AHEAD it is part of the output format (changing it changes
+ * the bytes of deflated entries, never their content).
+ */
 const CHUNK = 1 * MiB;
-/** Streaming buffers per archive (one being read, one queued, one being written, one spare). */
-const RING_BUFFERS = 4;
+/** Blocks of one streamed file that are compressed at the same time. */
+const BLOCKS_AHEAD = 4;
+/** Streaming buffers per archive: the blocks being compressed or written, plus one being read ahead. */
+const RING_BUFFERS = BLOCKS_AHEAD + 2;
+/** Each deflate block is primed with this much of the input before it (the deflate window). */
+const DICTIONARY_BYTES = 32 * KiB;
+/** Output buffer of a block's deflater: large enough for a whole block, so one threadpool job per block. */
+const BLOCK_OUT_CHUNK = CHUNK + 64 * KiB;
 /** The writer issues one writev once this much is queued. */
 const FLUSH_BYTES = 2 * MiB;
 /** Bytes of small files (per archive) that may be read or compressed ahead of the writer. */
@@ -60,8 +71,6 @@ const WINDOW_ENTRIES = 1024;
 /** A streamed file whose first PROBE_BYTES do not shrink below PROBE_RATIO is stored instead. */
 const PROBE_BYTES = 4 * MiB;
 const PROBE_RATIO = 0.97;
-/** Output chunk size of the streaming deflater. */
-const DEFLATE_CHUNK = 256 * KiB;
 /** Small-file deflate streams per archive (a constant: the lane rule is part of the output format). */
 const LANES = 4;
 /** Archives written at the same time; more wait (see archiveSlot). */
@@ -103,7 +112,7 @@ const DOS_MAX_SECONDS = Date.UTC(2107, 11, 31, 23, 59, 58) / 1000;
 /**
  * The timestamp for every entry: `SOURCE_DATE_EPOCH` (integer seconds since 1970-01-01T00:00:00Z),
  * clamped to at least 1980-01-01 and rounded down to an even second; 1980-02-01T00:00:00Z when it is
- * unset or empty. Throws when it is set to anything else than digits, or lies past 2107.
+ * unset or empty. Throws when it holds anything but digits, or a time after 2107.
  */
 export function zipTimestamp(env: Record<string, string | undefined> = process.env): Date {
   const raw = env.SOURCE_DATE_EPOCH;
@@ -125,8 +134,9 @@ export function zipTimestamp(env: Record<string, string | undefined> = process.e
 }
 
 // Formats that are already compressed: deflating them costs CPU and saves next to nothing.
-// Executables and libraries (.exe, .dll, .so, ELF binaries) are not listed: they usually shrink to
-// 40–60%; a large one that does not shrink is caught by the probe in streamDeflated.
+// Executables and libraries (.exe, .dll, .so, ELF binaries) are not listed: measured at level 6,
+// Windows PE executables shrink to 45–57% of their size and ELF binaries to about 40%. A large one
+// that does not shrink (a self-extracting installer) is caught by the probe in streamDeflated.
 const STORED_EXTENSIONS = new Set(
   [
     // installers and packages
@@ -580,55 +590,80 @@ async function streamStored(out: Output, e: Entry, ring: BufferRing): Promise<nu
   return r.crc;
 }
 
-/** Deflates a file as a stream; returns undefined when storing it is smaller (then nothing useful was written). */
+/**
+ * Deflates one block of a streamed file as its own raw deflate stream, primed with the 32 KiB before
+ * it as dictionary and ended with a sync flush (the last block with Z_FINISH): the blocks concatenate
+ * into one valid deflate stream, and each depends only on its bytes and the 32 KiB before them.
+ */
+function deflateBlock(
+  data: Buffer,
+  level: number,
+  dictionary: Buffer | undefined,
+  last: boolean,
+): Promise<Buffer> {
+  const opts: zlib.ZlibOptions = {
+    level,
+    chunkSize: BLOCK_OUT_CHUNK,
+    finishFlush: last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
+  };
+  if (dictionary) opts.dictionary = dictionary;
+  return new Promise((resolve, reject) => {
+    zlib.deflateRaw(data, opts, (err, z) => (err ? reject(err) : resolve(z)));
+  });
+}
+
+/**
+ * Deflates a big file in CHUNK-sized blocks, BLOCKS_AHEAD of them compressing at once on the
+ * threadpool, so one large file keeps every core busy. Block boundaries are fixed, so the bytes do not
+ * depend on timing. Returns undefined when storing is smaller (what was appended is then to be dropped).
+ */
 async function streamDeflated(
   out: Output,
   e: Entry,
   ring: BufferRing,
   level: number,
 ): Promise<{ crc: number; csize: number } | undefined> {
-  const d = zlib.createDeflateRaw({ level, chunkSize: DEFLATE_CHUNK });
+  const pending: { buf: Buffer; n: number; z: Promise<Buffer> }[] = [];
   let csize = 0;
-  let live = true;
-  d.on('data', (c: Buffer) => {
-    if (!live) return;
-    csize += c.length;
-    out.append(c);
-  });
-  const ended = new Promise<void>((resolve, reject) => {
-    d.once('end', resolve);
-    d.once('error', reject);
-  });
-  ended.catch(noop);
+  let appended = 0;
+  let probed = false;
+  let dictionary: Buffer | undefined;
+  const appendOldest = async (): Promise<void> => {
+    const b = pending.shift()!;
+    try {
+      const z = await b.z;
+      out.append(z);
+      csize += z.length;
+      appended += b.n;
+    } finally {
+      ring.release(b.buf);
+    }
+    await out.maybeFlush();
+  };
   try {
-    let probed = false;
     const r = await streamFile(e, ring, async (c, _crc, total) => {
-      try {
-        await new Promise<void>((resolve, reject) => {
-          d.write(c.buf.subarray(0, c.n), (err) => (err ? reject(err) : resolve()));
-        });
-      } finally {
-        ring.release(c.buf);
-      }
-      await out.maybeFlush();
-      if (!probed && total >= PROBE_BYTES) {
+      const data = c.buf.subarray(0, c.n);
+      // A file that turns out longer or shorter fails in streamFile, so "last" can go by the size.
+      const z = deflateBlock(data, level, dictionary, total === e.size);
+      z.catch(noop);
+      pending.push({ buf: c.buf, n: c.n, z });
+      dictionary = Buffer.from(data.subarray(Math.max(0, c.n - DICTIONARY_BYTES)));
+      while (pending.length >= BLOCKS_AHEAD) await appendOldest();
+      if (!probed && appended >= PROBE_BYTES) {
         probed = true;
-        // Everything zlib produced for the input so far has been pushed by now (emitted or still
-        // buffered in the stream), so this count does not depend on event timing.
-        return csize + d.readableLength >= total * PROBE_RATIO;
+        return csize >= appended * PROBE_RATIO;
       }
       return false;
     });
-    if (r.stopped) {
-      live = false;
-      return undefined;
-    }
-    d.end();
-    await ended;
+    if (r.stopped) return undefined;
+    while (pending.length > 0) await appendOldest();
     return csize < e.size ? { crc: r.crc, csize } : undefined;
   } finally {
-    live = false;
-    d.close();
+    // After a failure or the probe: let the blocks still compressing finish before their buffers are reused.
+    for (const b of pending.splice(0)) {
+      await b.z.catch(noop);
+      ring.release(b.buf);
+    }
   }
 }
 
