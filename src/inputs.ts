@@ -86,3 +86,149 @@ export function parseCommon(get: GetInput, env: Record<string, string | undefine
     failOnWarnings,
   };
 }
+
+export interface PublishInputs {
+  bucket: string;
+  prefix: string;
+  region: string;
+  setDefault: boolean;
+  onExistingVersion: 'skip-if-identical' | 'fail';
+  tags: { Key: string; Value: string }[];
+  waitTimeoutSeconds: number;
+  timeoutSeconds: number;
+  requestTimeoutSeconds: number;
+}
+
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/** `key=value` lines (or a JSON object) → SSM tags, with the SSM limits checked. */
+export function parseTags(raw: string, problems: string[]): { Key: string; Value: string }[] {
+  const text = raw.trim();
+  if (!text) return [];
+  let pairs: [string, string][] = [];
+  if (text.startsWith('{')) {
+    try {
+      const o = JSON.parse(text) as Record<string, unknown>;
+      pairs = Object.entries(o).map(([k, v]) => [k, String(v)]);
+    } catch (e) {
+      problems.push(`\`tags\` looks like JSON but does not parse: ${(e as Error).message}.`);
+      return [];
+    }
+  } else {
+    for (const [i, line] of text.split(/\r?\n/).entries()) {
+      if (!line.trim()) continue;
+      const eq = line.indexOf('=');
+      if (eq <= 0) {
+        problems.push(`\`tags\` line ${i + 1} ("${line.trim()}") is not key=value.`);
+        continue;
+      }
+      pairs.push([line.slice(0, eq).trim(), line.slice(eq + 1).trim()]);
+    }
+  }
+  for (const [k, v] of pairs) {
+    if (k.length < 1 || k.length > 128 || !TAG_TEXT.test(k))
+      problems.push(`Tag key "${k}" must be 1-128 letters, digits, spaces or _ . : / = + - @.`);
+    if (k.toLowerCase().startsWith('aws:'))
+      problems.push(`Tag key "${k}": the aws: prefix is reserved by AWS.`);
+    if (v.length > 256 || !TAG_TEXT.test(v))
+      problems.push(`Tag value of "${k}" must be at most 256 letters, digits, spaces or _ . : / = + - @.`);
+  }
+  if (pairs.length > 50) problems.push(`\`tags\` has ${pairs.length} tags; a document can have at most 50.`);
+  return pairs.map(([Key, Value]) => ({ Key, Value }));
+}
+
+function seconds(
+  name: string,
+  raw: string,
+  dflt: number,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
+  if (raw === '') return dflt;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    problems.push(`\`${name}\` must be a whole number of seconds from ${min} to ${max}; got "${raw}".`);
+    return dflt;
+  }
+  return Number(raw);
+}
+
+export function parsePublish(get: GetInput, env: Record<string, string | undefined>): PublishInputs {
+  const problems: string[] = [];
+  const bucket = get('s3-bucket');
+  if (!bucket) problems.push('`s3-bucket` is required in publish mode: the bucket the ZIPs are uploaded to.');
+  else if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
+    problems.push(`\`s3-bucket\` "${bucket}" is not a valid bucket name.`);
+  const prefix = get('s3-prefix');
+  if (prefix.split('/').some((s) => s === '..' || s === '.'))
+    problems.push('`s3-prefix` may not contain . or .. segments.');
+  const region = get('region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
+  if (!region)
+    problems.push(
+      'No AWS region: set `region`, or `aws-region` on aws-actions/configure-aws-credentials (AWS_REGION).',
+    );
+  else if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+    problems.push(`\`region\` "${region}" is not an AWS region name (e.g. us-east-1).`);
+  const setDefault = parseBool('set-default', get('set-default'), false, problems);
+  const onExisting = get('on-existing-version') || 'skip-if-identical';
+  if (onExisting !== 'skip-if-identical' && onExisting !== 'fail') {
+    problems.push(`\`on-existing-version\` must be skip-if-identical or fail; got "${onExisting}".`);
+  }
+  const tags = parseTags(get('tags'), problems);
+  const waitTimeoutSeconds = seconds(
+    'wait-timeout-seconds',
+    get('wait-timeout-seconds'),
+    600,
+    1,
+    21000,
+    problems,
+  );
+  const timeoutSeconds = seconds('timeout-seconds', get('timeout-seconds'), 1800, 10, 21600, problems);
+  const requestTimeoutSeconds = seconds(
+    'request-timeout-seconds',
+    get('request-timeout-seconds'),
+    30,
+    1,
+    600,
+    problems,
+  );
+  if (problems.length > 0) throw new InputError(problems);
+  return {
+    bucket,
+    prefix,
+    region,
+    setDefault,
+    onExistingVersion: onExisting as PublishInputs['onExistingVersion'],
+    tags,
+    waitTimeoutSeconds,
+    timeoutSeconds,
+    requestTimeoutSeconds,
+  };
+}
+
+/** Parses common and mode-specific inputs, reporting every problem of both at once. */
+export function parseAll(
+  get: GetInput,
+  env: Record<string, string | undefined>,
+): { common: CommonOptions; publish?: PublishInputs } {
+  const problems: string[] = [];
+  let common: CommonOptions | undefined;
+  try {
+    common = parseCommon(get, env);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    problems.push(...e.problems);
+  }
+  let publish: PublishInputs | undefined;
+  const mode = get('mode') || 'validate';
+  if (mode === 'publish') {
+    try {
+      publish = parsePublish(get, env);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.push(...e.problems);
+    }
+  }
+  if (problems.length > 0 || !common) throw new InputError(problems);
+  return publish ? { common, publish } : { common };
+}

@@ -1,36 +1,42 @@
 // run(): inputs → mode → outputs + summary. The only module that knows about GitHub.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { type CommonOptions, InputError, parseCommon } from './inputs.js';
+import pkg from '../package.json' with { type: 'json' };
+import type { PublishResult } from './aws/publish.js';
+import { type CommonOptions, InputError, type PublishInputs, parseAll } from './inputs.js';
 import { type BuildResult, buildPackage, UsageError } from './package/build.js';
 import { previewText } from './package/hosts.js';
 import { artifactNameProblem, defaultArtifactName, uploadArtifact } from './report/artifact.js';
 import { annotationProps, countBySeverity, plural } from './report/diagnostics.js';
-import { validateSummary } from './report/summary.js';
+import { publishSummary, validateSummary } from './report/summary.js';
 
 export async function run(): Promise<void> {
+  const started = Date.now();
   try {
-    const common = parseCommon((n) => core.getInput(n), process.env);
+    const { common, publish } = parseAll((n) => core.getInput(n), process.env);
     if (common.artifactName) {
       const problem = artifactNameProblem(common.artifactName);
       if (problem) throw new InputError([`\`artifact-name\`: ${problem}`]);
     }
-    if (common.mode !== 'validate') {
-      throw new InputError([
-        `\`mode: ${common.mode}\` is not available in this version; use \`mode: validate\`.`,
-      ]);
+    if (common.mode === 'promote') {
+      throw new InputError(['`mode: promote` is not available in this version; use validate or publish.']);
     }
     const result = await buildStep(common);
     if (!result.ok) {
       await core.summary.addRaw(validateSummary(result)).write();
       const c = countBySeverity(result.diagnostics);
       core.setFailed(
-        `${plural(c.errors, 'error')} in ${common.packageDir}; see the annotations and the job summary.`,
+        `${plural(c.errors, 'error')} in ${common.packageDir}; see the annotations and the job summary.${publish ? ' Nothing was uploaded or published.' : ''}`,
       );
       return;
     }
     const artifactLine = common.uploadArtifact ? await artifactStep(common, result) : undefined;
     if (artifactLine === false) return;
+    if (publish) {
+      await publishStep(common, publish, result, started);
+      return;
+    }
     await core.summary.addRaw(validateSummary(result, artifactLine)).write();
     const c = countBySeverity(result.diagnostics);
     if (common.failOnWarnings && c.warnings > 0) {
@@ -39,7 +45,11 @@ export async function run(): Promise<void> {
       );
     }
   } catch (e) {
-    if (e instanceof InputError || e instanceof UsageError) {
+    if (
+      e instanceof InputError ||
+      e instanceof UsageError ||
+      (e instanceof Error && e.name === 'PublishError')
+    ) {
       core.setFailed(e.message);
     } else {
       const err = e instanceof Error ? e : new Error(String(e));
@@ -109,6 +119,61 @@ async function artifactStep(opts: CommonOptions, result: BuildResult): Promise<s
   }
   core.info(outcome.reason ?? 'Artifact upload skipped.');
   return undefined;
+}
+
+async function publishStep(
+  common: CommonOptions,
+  p: PublishInputs,
+  build: BuildResult,
+  started: number,
+): Promise<void> {
+  const { publish } = await import('./aws/publish.js');
+  const manifestBytes = readFileSync(build.manifestPath!);
+  let result: PublishResult;
+  try {
+    result = await core.group(`Publish ${build.name} ${build.version} to ${p.region}`, () =>
+      publish({
+        name: build.name!,
+        version: build.version!,
+        files: build.files,
+        manifestPath: build.manifestPath!,
+        manifestBytes,
+        bucket: p.bucket,
+        prefix: p.prefix,
+        region: p.region,
+        setDefault: p.setDefault,
+        onExistingVersion: p.onExistingVersion,
+        tags: p.tags,
+        waitTimeoutMs: p.waitTimeoutSeconds * 1000,
+        maxPollDelayMs: 10_000,
+        requestTimeoutMs: p.requestTimeoutSeconds * 1000,
+        deadline: started + p.timeoutSeconds * 1000,
+        actionVersion: pkg.version,
+        env: process.env,
+        log: (line) => core.info(line),
+      }),
+    );
+  } catch (e) {
+    await core.summary.addRaw(validateSummary(build)).write();
+    throw e;
+  }
+  core.setOutput('document-name', result.documentName);
+  core.setOutput('document-arn', result.documentArn);
+  core.setOutput('document-version', result.documentVersion);
+  core.setOutput('version-name', result.versionName);
+  core.setOutput('default-version', result.defaultVersion);
+  core.setOutput('status', result.status);
+  core.setOutput('changed', String(result.changed));
+  core.setOutput('s3-uri', result.s3Uri);
+  core.info(
+    result.changed
+      ? `Published ${result.documentName} ${result.versionName} as document version ${result.documentVersion} (${result.status}).`
+      : `${result.documentName} ${result.versionName} was already published as document version ${result.documentVersion}; nothing changed.`,
+  );
+  await core.summary.addRaw(publishSummary(build, result)).write();
+  if (common.failOnWarnings && countBySeverity(build.diagnostics).warnings > 0) {
+    core.setFailed('The package has warnings and fail-on-warnings is set (the version was published).');
+  }
 }
 
 function report(r: BuildResult): void {

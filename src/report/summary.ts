@@ -1,5 +1,6 @@
 // The job summary (markdown) for validate mode; publish adds its own sections.
 
+import type { PublishResult } from '../aws/publish.js';
 import type { BuildResult } from '../package/build.js';
 import { previewMarkdown } from '../package/hosts.js';
 import type { Diagnostic } from '../package/types.js';
@@ -66,5 +67,42 @@ export function validateSummary(r: BuildResult, artifactLine?: string): string {
     );
   }
   if (artifactLine) parts.push(artifactLine, '');
+  return parts.join('\n');
+}
+
+export function publishSummary(build: BuildResult, r: PublishResult): string {
+  const head = r.changed
+    ? `## ✅ Published ${cell(r.documentName)} ${cell(r.versionName)} (document version ${r.documentVersion})`
+    : `## ✅ ${cell(r.documentName)} ${cell(r.versionName)} was already published (document version ${r.documentVersion}); nothing changed`;
+  const rows = [
+    ['Document', `\`${cell(r.documentName)}\``],
+    ['ARN', r.documentArn ? `\`${cell(r.documentArn)}\`` : '—'],
+    ['Version name', `\`${cell(r.versionName)}\``],
+    ['Document version', r.documentVersion],
+    ['Status', r.status],
+    [
+      'Default version',
+      `${r.defaultVersion}${r.defaultVersion === r.documentVersion ? ' (this version)' : ''}`,
+    ],
+    ['Attachments', `\`${cell(r.s3Uri)}/\``],
+  ];
+  const parts = [head, '', '| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`), ''];
+  const uploaded = new Map(r.uploads.map((u) => [u.name, u]));
+  parts.push(
+    '### Files',
+    '',
+    '| File | S3 key | Bytes | sha256 | Upload |',
+    '| --- | --- | ---: | --- | --- |',
+  );
+  for (const f of build.files) {
+    const u = uploaded.get(f.name);
+    const key = `${r.s3Uri.replace(/^s3:\/\/[^/]+\//, '')}/${f.name}`;
+    parts.push(
+      `| \`${cell(f.name)}\` | \`${cell(key)}\` | ${f.size.toLocaleString('en-US')} | \`${f.sha256}\` | ${u ? (u.action === 'uploaded' ? 'uploaded' : 'already there') : 'already published'} |`,
+    );
+  }
+  parts.push('');
+  if (r.consoleUrl) parts.push(`[Open in the Systems Manager console](${r.consoleUrl})`, '');
+  if (build.diagnostics.length > 0) parts.push('### Problems', '', diagnosticsTable(build.diagnostics));
   return parts.join('\n');
 }

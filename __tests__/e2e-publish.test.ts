@@ -1,0 +1,178 @@
+// mode: publish through the committed dist/index.js, as the runner runs it, against the test endpoints.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cleanupTemp, tempDir } from './support/pkg.js';
+import { annotations, REPO, runAction } from './support/runner.js';
+import { type S3Fake, startS3 } from './support/s3-server.js';
+import { type SsmFake, startSsm } from './support/ssm-server.js';
+import { type StsFake, startSts } from './support/sts-server.js';
+
+const EXAMPLE = path.join(REPO, 'examples', 'acme-agent');
+const BUCKET = 'acme-packages';
+const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETCANARY';
+const TOKEN = 'FwoGZXIvYXdzEBcaDSESSIONTOKENCANARY';
+
+let s3: S3Fake;
+let ssm: SsmFake;
+let sts: StsFake;
+
+beforeEach(async () => {
+  s3 = await startS3({ buckets: [BUCKET] });
+  ssm = await startSsm({ s3, statusDelayMs: 150 });
+  sts = await startSts({
+    account: '123456789012',
+    arn: 'arn:aws:sts::123456789012:assumed-role/publisher/ci',
+  });
+});
+afterEach(async () => {
+  await Promise.all([ssm.close(), s3.close(), sts.close()]);
+});
+afterAll(cleanupTemp);
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+function publishRun(inputs: Record<string, string> = {}, env: Record<string, string> = {}) {
+  return runAction(
+    {
+      mode: 'publish',
+      'package-dir': EXAMPLE,
+      'output-dir': path.join(tempDir(), 'out'),
+      version: '2.4.0',
+      's3-bucket': BUCKET,
+      's3-prefix': 'distributor',
+      'wait-timeout-seconds': '30',
+      'request-timeout-seconds': '5',
+      ...inputs,
+    },
+    {
+      env: {
+        AWS_ENDPOINT_URL_SSM: ssm.endpoint,
+        AWS_ENDPOINT_URL_S3: s3.endpoint,
+        AWS_ENDPOINT_URL_STS: sts.endpoint,
+        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+        AWS_SECRET_ACCESS_KEY: SECRET,
+        AWS_SESSION_TOKEN: TOKEN,
+        AWS_REGION: 'us-east-1',
+        GITHUB_EVENT_NAME: 'push',
+        ...env,
+      },
+    },
+  );
+}
+
+describe('dist/index.js in publish mode', () => {
+  it('publishes a new Active version, uploads verified files, sets the default, and reports it', async () => {
+    const r = await publishRun({ 'set-default': 'true', tags: 'team=platform\nowner=ops' });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.outputs).toMatchObject({
+      'document-name': 'AcmeMonitoringAgent',
+      'document-arn': 'arn:aws:ssm:us-east-1:123456789012:document/AcmeMonitoringAgent',
+      'document-version': '1',
+      'version-name': '2.4.0',
+      'default-version': '1',
+      status: 'Active',
+      changed: 'true',
+      's3-uri': `s3://${BUCKET}/distributor/AcmeMonitoringAgent/2.4.0`,
+    });
+    // S3 holds exactly the local bytes (read back from the server's store, hashed here).
+    const out = r.outputs['output-dir']!;
+    for (const f of ['linux-rpm.zip', 'linux-deb.zip', 'windows.zip', 'manifest.json']) {
+      const stored = s3.object(BUCKET, `distributor/AcmeMonitoringAgent/2.4.0/${f}`);
+      expect(stored, f).toBeDefined();
+      const local = readFileSync(path.join(out, f));
+      expect(sha(stored!.body)).toBe(sha(local));
+    }
+    // SSM holds one Package document, version 1 named 2.4.0, with our manifest and tags.
+    const versions = ssm.versions('AcmeMonitoringAgent');
+    expect(versions).toHaveLength(1);
+    const doc = ssm.document('AcmeMonitoringAgent')!;
+    expect(doc.defaultVersion).toBe('1');
+    expect(JSON.parse(versions[0]!.content)).toEqual(
+      JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')),
+    );
+    expect(Object.fromEntries(doc.tags.map((t) => [t.Key, t.Value]))).toMatchObject({
+      team: 'platform',
+      owner: 'ops',
+    });
+    expect(r.summary).toContain('Published AcmeMonitoringAgent 2.4.0');
+    expect(r.summary).toContain('distributor/AcmeMonitoringAgent/2.4.0/linux-rpm.zip');
+    expect(r.summary).toContain('console.aws.amazon.com/systems-manager/documents/AcmeMonitoringAgent');
+    // Requests name the action in their user agent.
+    const ua = s3.calls('PutObject')[0]?.headers['user-agent'] ?? '';
+    expect(ua).toMatch(/ssm-distributor-action\/\d+\.\d+\.\d+/);
+    // No credential reaches the log, outputs or summary.
+    const everything = r.stdout + r.stderr + r.summary + JSON.stringify(r.outputs);
+    expect(everything).not.toContain(SECRET);
+    expect(everything).not.toContain(TOKEN);
+  });
+
+  it('re-running the same tag is a no-op success: changed=false, no mutating call', async () => {
+    expect((await publishRun()).code).toBe(0);
+    const putsBefore = s3.count('PutObject');
+    const mutationsBefore = ssm.mutations().attempted;
+    const again = await publishRun();
+    expect(again.code, again.stdout).toBe(0);
+    expect(again.outputs.changed).toBe('false');
+    expect(again.outputs['document-version']).toBe('1');
+    expect(s3.count('PutObject')).toBe(putsBefore);
+    expect(ssm.mutations().attempted).toBe(mutationsBefore);
+    expect(again.summary).toContain('was already published');
+  });
+
+  it('a new tag adds a version; the default moves only with set-default', async () => {
+    expect((await publishRun({ 'set-default': 'true' })).code).toBe(0);
+    const r = await publishRun({ version: '2.5.0' });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.outputs['document-version']).toBe('2');
+    expect(r.outputs['default-version']).toBe('1');
+    expect(ssm.versions('AcmeMonitoringAgent').map((v) => v.versionName)).toEqual(['2.4.0', '2.5.0']);
+  });
+
+  it('without s3:GetObject the run stops at the read-back, before SSM is asked to ingest anything', async () => {
+    s3.deny(BUCKET, 'distributor/', ['GetObject', 'HeadObject']); // IAM's s3:GetObject covers both
+    const r = await publishRun();
+    expect(r.code).toBe(1);
+    const err = annotations(r.stdout).find((a) => a.level === 'error');
+    expect(err?.message).toContain('HeadObject');
+    expect(err?.message).toContain('s3:GetObject');
+    expect(ssm.mutations().attempted).toBe(0);
+  });
+
+  it('a version that ends Failed is reported with StatusInformation and what to do', async () => {
+    ssm.config.deniedKeys = [`s3://${BUCKET}/distributor/`];
+    const r = await publishRun();
+    expect(r.code).toBe(1);
+    const err = annotations(r.stdout).find((a) => a.level === 'error');
+    expect(err?.message).toContain('failed in SSM: Permanent download error');
+    expect(err?.message).toContain('grant that role s3:GetObject');
+    expect(err?.message).toContain('aws ssm delete-document --name AcmeMonitoringAgent --version-name 2.4.0');
+    expect(r.stdout).toMatch(/version 1: Creating/);
+  });
+
+  it('a broken package uploads and publishes nothing', async () => {
+    const dir = tempDir();
+    const r = await publishRun({ 'package-dir': dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Nothing was uploaded or published');
+    expect(s3.count('PutObject')).toBe(0);
+    expect(sts.calls().length + ssm.calls().length).toBe(0);
+  });
+
+  it('reports every missing or bad publish input at once', async () => {
+    const r = await publishRun(
+      { 's3-bucket': '', 'set-default': 'yes', 'wait-timeout-seconds': 'soon' },
+      { AWS_REGION: '' },
+    );
+    expect(r.code).toBe(1);
+    for (const text of [
+      '`s3-bucket` is required',
+      '`set-default` must be true or false',
+      '`wait-timeout-seconds`',
+      'No AWS region',
+    ]) {
+      expect(r.stdout).toContain(text);
+    }
+  });
+});

@@ -1,0 +1,102 @@
+// Action inputs → options: defaults, every problem at once, tags and tag refs.
+import { describe, expect, it } from 'vitest';
+import { InputError, parseAll, parseCommon, parsePublish, parseTags, versionFromRef } from '../src/inputs.js';
+
+const getter = (m: Record<string, string>) => (n: string) => m[n] ?? '';
+
+describe('versionFromRef', () => {
+  it.each([
+    ['refs/tags/v1.2.3', '1.2.3'],
+    ['refs/tags/1.2.3', '1.2.3'],
+    ['refs/tags/acme-agent/v2.0.0-rc.1', '2.0.0-rc.1'],
+    ['refs/tags/very', 'very'],
+    ['refs/heads/main', undefined],
+    [undefined, undefined],
+  ])('%s → %s', (ref, want) => expect(versionFromRef(ref)).toBe(want));
+});
+
+describe('parseCommon', () => {
+  it('has a default for every optional input', () => {
+    expect(parseCommon(getter({}), {})).toEqual({
+      mode: 'validate',
+      packageDir: '.',
+      outputDir: 'distributor-build',
+      name: undefined,
+      version: undefined,
+      uploadArtifact: true,
+      artifactName: undefined,
+      retentionDays: undefined,
+      failOnWarnings: false,
+    });
+  });
+  it('the version input wins over the tag; upload-artifact auto is off in publish mode', () => {
+    const o = parseCommon(getter({ version: '9.9.9', mode: 'publish' }), { GITHUB_REF: 'refs/tags/v1.0.0' });
+    expect(o.version).toEqual({ value: '9.9.9', source: 'the `version` input' });
+    expect(o.uploadArtifact).toBe(false);
+    expect(parseCommon(getter({}), { GITHUB_REF: 'refs/tags/v1.0.0' }).version?.value).toBe('1.0.0');
+  });
+});
+
+describe('parseTags', () => {
+  it('reads key=value lines and JSON objects', () => {
+    const p: string[] = [];
+    expect(parseTags('team=platform\n\n owner = ops \nurl=https://x/y=b', p)).toEqual([
+      { Key: 'team', Value: 'platform' },
+      { Key: 'owner', Value: 'ops' },
+      { Key: 'url', Value: 'https://x/y=b' },
+    ]);
+    expect(parseTags('{"a": "1", "b": 2}', p)).toEqual([
+      { Key: 'a', Value: '1' },
+      { Key: 'b', Value: '2' },
+    ]);
+    expect(p).toEqual([]);
+  });
+  it('reports malformed lines, reserved keys, bad characters and too many tags', () => {
+    const p: string[] = [];
+    parseTags('novalue\naws:owner=x\nbad=semi;colon', p);
+    expect(p.join('\n')).toMatch(/line 1/);
+    expect(p.join('\n')).toMatch(/aws: prefix is reserved/);
+    expect(p.join('\n')).toMatch(/Tag value of "bad"/);
+    const many: string[] = [];
+    parseTags(Array.from({ length: 51 }, (_, i) => `k${i}=v`).join('\n'), many);
+    expect(many.join()).toContain('at most 50');
+  });
+});
+
+describe('parsePublish / parseAll', () => {
+  it('defaults, with the region from the environment', () => {
+    expect(parsePublish(getter({ 's3-bucket': 'my-bucket' }), { AWS_REGION: 'eu-west-1' })).toEqual({
+      bucket: 'my-bucket',
+      prefix: '',
+      region: 'eu-west-1',
+      setDefault: false,
+      onExistingVersion: 'skip-if-identical',
+      tags: [],
+      waitTimeoutSeconds: 600,
+      timeoutSeconds: 1800,
+      requestTimeoutSeconds: 30,
+    });
+  });
+  it('reports the problems of common and publish inputs together', () => {
+    try {
+      parseAll(
+        getter({
+          mode: 'publish',
+          'fail-on-warnings': 'nope',
+          's3-bucket': 'Bad_Bucket',
+          'on-existing-version': 'replace',
+        }),
+        {},
+      );
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(InputError);
+      const text = (e as InputError).problems.join('\n');
+      for (const s of ['fail-on-warnings', 'not a valid bucket name', 'No AWS region', 'on-existing-version'])
+        expect(text).toContain(s);
+    }
+  });
+  it('does not ask for publish inputs in validate mode', () => {
+    expect(parseAll(getter({}), {}).publish).toBeUndefined();
+  });
+});
