@@ -173,31 +173,7 @@ async function uploadAll(ctx, keyPrefix, files) {
             ctx.log(`= ${uri} already holds this file (sha256 ${f.sha256}); not uploaded again`);
         }
         else {
-            try {
-                await ctx.s3.send(new client_s3_dist_cjs/* PutObjectCommand */.wKZ({
-                    Bucket: ctx.bucket,
-                    Key: key,
-                    Body: (0,external_node_fs_.createReadStream)(f.path),
-                    ContentLength: f.size,
-                    ContentType: f.name.endsWith('.json') ? 'application/json' : 'application/zip',
-                    ChecksumSHA256: hexToBase64(f.sha256),
-                    IfNoneMatch: '*',
-                }), { abortSignal: ctx.signal, requestTimeout: ctx.putTimeoutMs(f.size) });
-                action = 'uploaded';
-                ctx.log(`↑ ${uri} (${f.size} bytes, sha256 ${f.sha256})`);
-            }
-            catch (e) {
-                const code = errorCode(e);
-                // 412: someone wrote the key meanwhile; 409: a concurrent conditional write. Decide from what is there.
-                if (code !== 'PreconditionFailed' && code !== 'ConditionalRequestConflict' && httpStatus(e) !== 412) {
-                    throw explainS3(e, `PutObject ${uri}`);
-                }
-                const now = await head(ctx, key);
-                if (!now.exists)
-                    throw explainS3(e, `PutObject ${uri}`);
-                checkSame(now, f, uri);
-                ctx.log(`= ${uri} was written by a concurrent run with the same content`);
-            }
+            action = await put(ctx, key, f, uri);
         }
         // Read back with the caller's identity: SSM fetches the object with the same credentials.
         const after = await head(ctx, key);
@@ -208,6 +184,53 @@ async function uploadAll(ctx, keyPrefix, files) {
         results.push({ ...f, key, action });
     }
     return results;
+}
+/** Transient failures worth another attempt (the SDK cannot retry a PUT whose body is a consumed file stream). */
+function isTransient(e) {
+    const status = httpStatus(e);
+    return ((status !== undefined && status >= 500) ||
+        isAmbiguous(e) ||
+        ['SlowDown', 'RequestTimeout', 'Unknown'].includes(errorCode(e)));
+}
+/**
+ * One conditional PUT with a fresh stream per attempt. After a failure that may or may not have
+ * stored the object (5xx, reset, timeout), what S3 holds decides: the same checksum is success.
+ */
+async function put(ctx, key, f, uri) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            await ctx.s3.send(new client_s3_dist_cjs/* PutObjectCommand */.wKZ({
+                Bucket: ctx.bucket,
+                Key: key,
+                Body: (0,external_node_fs_.createReadStream)(f.path),
+                ContentLength: f.size,
+                ContentType: f.name.endsWith('.json') ? 'application/json' : 'application/zip',
+                ChecksumSHA256: hexToBase64(f.sha256),
+                IfNoneMatch: '*',
+            }), { abortSignal: ctx.signal, requestTimeout: ctx.putTimeoutMs(f.size) });
+            ctx.log(`↑ ${uri} (${f.size} bytes, sha256 ${f.sha256})`);
+            return 'uploaded';
+        }
+        catch (e) {
+            const code = errorCode(e);
+            // 412: someone wrote the key meanwhile; 409: a concurrent conditional write. Decide from what is there.
+            const raced = code === 'PreconditionFailed' || code === 'ConditionalRequestConflict' || httpStatus(e) === 412;
+            if (!raced && !isTransient(e))
+                throw explainS3(e, `PutObject ${uri}`);
+            if (ctx.signal.aborted)
+                throw e;
+            const now = await head(ctx, key);
+            if (now.exists) {
+                checkSame(now, f, uri);
+                ctx.log(`= ${uri} is in place (${raced ? 'written by a concurrent run' : 'stored before the answer was lost'})`);
+                return raced ? 'present' : 'uploaded';
+            }
+            if (raced || attempt >= 4)
+                throw explainS3(e, `PutObject ${uri}`);
+            ctx.log(`PutObject ${uri} failed (${code}); retrying (${attempt}/3)`);
+            await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+        }
+    }
 }
 function checkSame(h, f, uri) {
     if (h.sha256 === f.sha256 && (h.size === undefined || h.size === f.size))
@@ -392,7 +415,7 @@ function conflict(name, versionName, found, ours) {
 /** Polls the given version until Active or Failed, with backoff capped at `maxDelayMs`. */
 async function waitForVersion(ctx, documentVersion, opts) {
     const started = Date.now();
-    let delay = 1000;
+    let delay = Math.min(1000, opts.maxDelayMs);
     let last;
     for (;;) {
         let status;
@@ -482,9 +505,7 @@ async function ensureTags(ctx, tags) {
     if (missing.length === 0)
         return [];
     try {
-        await ctx.ssm.send(new client_ssm_dist_cjs/* AddTagsToResourceCommand */.X3P({ ResourceType: 'Document', ResourceId: ctx.name, Tags: missing }), {
-            abortSignal: ctx.signal,
-        });
+        await whileBusy(ctx, () => ctx.ssm.send(new client_ssm_dist_cjs/* AddTagsToResourceCommand */.X3P({ ResourceType: 'Document', ResourceId: ctx.name, Tags: missing }), { abortSignal: ctx.signal }));
     }
     catch (e) {
         if (!isAmbiguous(e))
@@ -519,6 +540,22 @@ async function describeDefault(ctx) {
         throw explainSsm(e, 'DescribeDocument');
     }
 }
+/** Runs a mutating call, retrying TooManyUpdates (another update of the document is in flight). */
+async function whileBusy(ctx, fn) {
+    let delay = 500;
+    for (;;) {
+        try {
+            return await fn();
+        }
+        catch (e) {
+            if (errorCode(e) !== 'TooManyUpdates')
+                throw e;
+            ctx.log(`TooManyUpdates: another update of ${ctx.name} is in progress; retrying in ${delay} ms`);
+            await ctx.sleep(delay);
+            delay = Math.min(delay * 2, 8000);
+        }
+    }
+}
 function tagsToAdd(current, wanted) {
     const have = new Map(current.map((t) => [t.Key, t.Value ?? '']));
     return wanted.filter((t) => have.get(t.Key) !== (t.Value ?? ''));
@@ -529,9 +566,7 @@ async function setDefault(ctx, documentVersion) {
     if (before.defaultVersion === documentVersion)
         return { previous: before.defaultVersion, changed: false };
     try {
-        await ctx.ssm.send(new client_ssm_dist_cjs/* UpdateDocumentDefaultVersionCommand */.hR_({ Name: ctx.name, DocumentVersion: documentVersion }), {
-            abortSignal: ctx.signal,
-        });
+        await whileBusy(ctx, () => ctx.ssm.send(new client_ssm_dist_cjs/* UpdateDocumentDefaultVersionCommand */.hR_({ Name: ctx.name, DocumentVersion: documentVersion }), { abortSignal: ctx.signal }));
     }
     catch (e) {
         // A lost response after the change: the read-back below decides.

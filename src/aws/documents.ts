@@ -262,7 +262,7 @@ export async function waitForVersion(
   opts: { timeoutMs: number; maxDelayMs: number },
 ): Promise<WaitResult> {
   const started = Date.now();
-  let delay = 1000;
+  let delay = Math.min(1000, opts.maxDelayMs);
   let last: string;
   for (;;) {
     let status: string | undefined;
@@ -373,11 +373,11 @@ export async function ensureTags(ctx: SsmCtx, tags: readonly Tag[]): Promise<str
   const missing = tagsToAdd(current, tags);
   if (missing.length === 0) return [];
   try {
-    await ctx.ssm.send(
-      new AddTagsToResourceCommand({ ResourceType: 'Document', ResourceId: ctx.name, Tags: missing }),
-      {
-        abortSignal: ctx.signal,
-      },
+    await whileBusy(ctx, () =>
+      ctx.ssm.send(
+        new AddTagsToResourceCommand({ ResourceType: 'Document', ResourceId: ctx.name, Tags: missing }),
+        { abortSignal: ctx.signal },
+      ),
     );
   } catch (e) {
     if (!isAmbiguous(e)) throw explainSsm(e, 'AddTagsToResource');
@@ -415,6 +415,21 @@ export async function describeDefault(
   }
 }
 
+/** Runs a mutating call, retrying TooManyUpdates (another update of the document is in flight). */
+async function whileBusy<T>(ctx: SsmCtx, fn: () => Promise<T>): Promise<T> {
+  let delay = 500;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (errorCode(e) !== 'TooManyUpdates') throw e;
+      ctx.log(`TooManyUpdates: another update of ${ctx.name} is in progress; retrying in ${delay} ms`);
+      await ctx.sleep(delay);
+      delay = Math.min(delay * 2, 8000);
+    }
+  }
+}
+
 function tagsToAdd(current: readonly Tag[], wanted: readonly Tag[]): Tag[] {
   const have = new Map(current.map((t) => [t.Key, t.Value ?? '']));
   return wanted.filter((t) => have.get(t.Key) !== (t.Value ?? ''));
@@ -428,11 +443,11 @@ export async function setDefault(
   const before = await describeDefault(ctx);
   if (before.defaultVersion === documentVersion) return { previous: before.defaultVersion, changed: false };
   try {
-    await ctx.ssm.send(
-      new UpdateDocumentDefaultVersionCommand({ Name: ctx.name, DocumentVersion: documentVersion }),
-      {
-        abortSignal: ctx.signal,
-      },
+    await whileBusy(ctx, () =>
+      ctx.ssm.send(
+        new UpdateDocumentDefaultVersionCommand({ Name: ctx.name, DocumentVersion: documentVersion }),
+        { abortSignal: ctx.signal },
+      ),
     );
   } catch (e) {
     // A lost response after the change: the read-back below decides.

@@ -1,7 +1,7 @@
 // Checksum-verified, skip-if-identical uploads of the built files to s3://bucket/prefix/name/version/.
 import { createReadStream } from 'node:fs';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { errorCode, errorMessage, httpStatus } from './clients.js';
+import { errorCode, errorMessage, httpStatus, isAmbiguous } from './clients.js';
 
 export interface UploadFile {
   name: string;
@@ -103,32 +103,7 @@ export async function uploadAll(
       checkSame(before, f, uri);
       ctx.log(`= ${uri} already holds this file (sha256 ${f.sha256}); not uploaded again`);
     } else {
-      try {
-        await ctx.s3.send(
-          new PutObjectCommand({
-            Bucket: ctx.bucket,
-            Key: key,
-            Body: createReadStream(f.path),
-            ContentLength: f.size,
-            ContentType: f.name.endsWith('.json') ? 'application/json' : 'application/zip',
-            ChecksumSHA256: hexToBase64(f.sha256),
-            IfNoneMatch: '*',
-          }),
-          { abortSignal: ctx.signal, requestTimeout: ctx.putTimeoutMs(f.size) },
-        );
-        action = 'uploaded';
-        ctx.log(`↑ ${uri} (${f.size} bytes, sha256 ${f.sha256})`);
-      } catch (e) {
-        const code = errorCode(e);
-        // 412: someone wrote the key meanwhile; 409: a concurrent conditional write. Decide from what is there.
-        if (code !== 'PreconditionFailed' && code !== 'ConditionalRequestConflict' && httpStatus(e) !== 412) {
-          throw explainS3(e, `PutObject ${uri}`);
-        }
-        const now = await head(ctx, key);
-        if (!now.exists) throw explainS3(e, `PutObject ${uri}`);
-        checkSame(now, f, uri);
-        ctx.log(`= ${uri} was written by a concurrent run with the same content`);
-      }
+      action = await put(ctx, key, f, uri);
     }
     // Read back with the caller's identity: SSM fetches the object with the same credentials.
     const after = await head(ctx, key);
@@ -141,6 +116,59 @@ export async function uploadAll(
     results.push({ ...f, key, action });
   }
   return results;
+}
+
+/** Transient failures worth another attempt (the SDK cannot retry a PUT whose body is a consumed file stream). */
+function isTransient(e: unknown): boolean {
+  const status = httpStatus(e);
+  return (
+    (status !== undefined && status >= 500) ||
+    isAmbiguous(e) ||
+    ['SlowDown', 'RequestTimeout', 'Unknown'].includes(errorCode(e))
+  );
+}
+
+/**
+ * One conditional PUT with a fresh stream per attempt. After a failure that may or may not have
+ * stored the object (5xx, reset, timeout), what S3 holds decides: the same checksum is success.
+ */
+async function put(ctx: Ctx, key: string, f: UploadFile, uri: string): Promise<UploadedFile['action']> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ctx.s3.send(
+        new PutObjectCommand({
+          Bucket: ctx.bucket,
+          Key: key,
+          Body: createReadStream(f.path),
+          ContentLength: f.size,
+          ContentType: f.name.endsWith('.json') ? 'application/json' : 'application/zip',
+          ChecksumSHA256: hexToBase64(f.sha256),
+          IfNoneMatch: '*',
+        }),
+        { abortSignal: ctx.signal, requestTimeout: ctx.putTimeoutMs(f.size) },
+      );
+      ctx.log(`↑ ${uri} (${f.size} bytes, sha256 ${f.sha256})`);
+      return 'uploaded';
+    } catch (e) {
+      const code = errorCode(e);
+      // 412: someone wrote the key meanwhile; 409: a concurrent conditional write. Decide from what is there.
+      const raced =
+        code === 'PreconditionFailed' || code === 'ConditionalRequestConflict' || httpStatus(e) === 412;
+      if (!raced && !isTransient(e)) throw explainS3(e, `PutObject ${uri}`);
+      if (ctx.signal.aborted) throw e;
+      const now = await head(ctx, key);
+      if (now.exists) {
+        checkSame(now, f, uri);
+        ctx.log(
+          `= ${uri} is in place (${raced ? 'written by a concurrent run' : 'stored before the answer was lost'})`,
+        );
+        return raced ? 'present' : 'uploaded';
+      }
+      if (raced || attempt >= 4) throw explainS3(e, `PutObject ${uri}`);
+      ctx.log(`PutObject ${uri} failed (${code}); retrying (${attempt}/3)`);
+      await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+    }
+  }
 }
 
 function checkSame(h: Extract<Head, { exists: true }>, f: UploadFile, uri: string): void {
