@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cleanupTemp, tempDir } from './support/pkg.js';
+import { cleanupTemp, tempDir, validPackage } from './support/pkg.js';
 import { annotations, REPO, runAction } from './support/runner.js';
 import { type S3Fake, startS3 } from './support/s3-server.js';
 import { type SsmFake, startSsm } from './support/ssm-server.js';
@@ -158,6 +158,14 @@ describe('dist/index.js in publish mode', () => {
     expect(r.stdout).toContain('Nothing was uploaded or published');
     expect(s3.count('PutObject')).toBe(0);
     expect(sts.calls().length + ssm.calls().length).toBe(0);
+  });
+
+  it('with fail-on-warnings, a package with warnings is not published', async () => {
+    const dir = validPackage({ 'linux/uninstall.sh': '#!/bin/sh\nset -euo pipefail\n' });
+    const r = await publishRun({ 'package-dir': dir, 'fail-on-warnings': 'true' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('fail-on-warnings is set. Nothing was uploaded or published.');
+    expect(s3.count('PutObject') + ssm.mutations().attempted).toBe(0);
   });
 
   it('reports every missing or bad publish input at once', async () => {

@@ -33,17 +33,19 @@ export async function run(): Promise<void> {
     }
     const artifactLine = common.uploadArtifact ? await artifactStep(common, result) : undefined;
     if (artifactLine === false) return;
+    const warnings = countBySeverity(result.diagnostics).warnings;
+    if (common.failOnWarnings && warnings > 0) {
+      await core.summary.addRaw(validateSummary(result, artifactLine)).write();
+      core.setFailed(
+        `${plural(warnings, 'warning')} in ${common.packageDir}, and fail-on-warnings is set.${publish ? ' Nothing was uploaded or published.' : ''}`,
+      );
+      return;
+    }
     if (publish) {
-      await publishStep(common, publish, result, started);
+      await publishStep(publish, result, started);
       return;
     }
     await core.summary.addRaw(validateSummary(result, artifactLine)).write();
-    const c = countBySeverity(result.diagnostics);
-    if (common.failOnWarnings && c.warnings > 0) {
-      core.setFailed(
-        `${plural(c.warnings, 'warning')} in ${common.packageDir}, and fail-on-warnings is set.`,
-      );
-    }
   } catch (e) {
     if (
       e instanceof InputError ||
@@ -121,12 +123,7 @@ async function artifactStep(opts: CommonOptions, result: BuildResult): Promise<s
   return undefined;
 }
 
-async function publishStep(
-  common: CommonOptions,
-  p: PublishInputs,
-  build: BuildResult,
-  started: number,
-): Promise<void> {
+async function publishStep(p: PublishInputs, build: BuildResult, started: number): Promise<void> {
   const { publish } = await import('./aws/publish.js');
   const manifestBytes = readFileSync(build.manifestPath!);
   let result: PublishResult;
@@ -171,9 +168,6 @@ async function publishStep(
       : `${result.documentName} ${result.versionName} was already published as document version ${result.documentVersion}; nothing changed.`,
   );
   await core.summary.addRaw(publishSummary(build, result)).write();
-  if (common.failOnWarnings && countBySeverity(build.diagnostics).warnings > 0) {
-    core.setFailed('The package has warnings and fail-on-warnings is set (the version was published).');
-  }
 }
 
 function report(r: BuildResult): void {
