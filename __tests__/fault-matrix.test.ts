@@ -22,6 +22,8 @@ import { cleanupTemp, tempDir, validPackage } from './support/pkg.js';
 import { REPO } from './support/runner.js';
 
 const TRIALS = Number(process.env.RELIABILITY_TRIALS ?? '1');
+// A timed-out test would keep running in the background and repoint process.env under the next one.
+const TEST_TIMEOUT_MS = Math.max(60_000, TRIALS * 20_000);
 const TAGS = [{ Key: 'team', Value: 'platform' }];
 
 type Target = 'ssm' | 's3' | 'sts';
@@ -105,18 +107,22 @@ describe('fault matrix: every operation × fault kind × 1 and 2 faults converge
   for (const [target, op, kinds] of MATRIX) {
     for (const kind of kinds) {
       for (const count of [1, 2]) {
-        it(`${op} × ${kind} × ${count}`, async () => {
-          const key = `${op}|${kind}|${count}`;
-          const f = figures.get(key) ?? { trials: 0, converged: 0, failures: [] };
-          figures.set(key, f);
-          for (let i = 0; i < TRIALS; i++) {
-            const problems = await trial(target, op, kind, count);
-            f.trials++;
-            if (problems.length === 0) f.converged++;
-            else f.failures.push(problems.join('; '));
-          }
-          expect(f.failures).toEqual([]);
-        });
+        it(
+          `${op} × ${kind} × ${count}`,
+          async () => {
+            const key = `${op}|${kind}|${count}`;
+            const f = figures.get(key) ?? { trials: 0, converged: 0, failures: [] };
+            figures.set(key, f);
+            for (let i = 0; i < TRIALS; i++) {
+              const problems = await trial(target, op, kind, count);
+              f.trials++;
+              if (problems.length === 0) f.converged++;
+              else f.failures.push(problems.join('; '));
+            }
+            expect(f.failures).toEqual([]);
+          },
+          TEST_TIMEOUT_MS,
+        );
       }
     }
   }
