@@ -2,7 +2,6 @@
 // HTTP (so signing, serialisation, error parsing and the SDK's retry stack all run), plus a cross-check of
 // the shared happy paths against moto_server when it is installed.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -36,6 +35,7 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
+import { md5, sha256, sha256b64 } from './support/hash.js';
 import { cleanupTemp, tempDir } from './support/pkg.js';
 import { checksumB64, type S3Fake, startS3 } from './support/s3-server.js';
 import { type SsmFake, type SsmOptions, startSsm, TEXT, zipEntryNames } from './support/ssm-server.js';
@@ -60,7 +60,6 @@ afterEach(async () => {
 afterAll(cleanupTemp);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const sha256hex = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function rejection(p: Promise<unknown>): Promise<ServiceError> {
   try {
@@ -106,25 +105,22 @@ function storedZip(files: Record<string, string | Buffer>): Buffer {
     const data = Buffer.from(content);
     const nm = Buffer.from(name, 'utf8');
     const crc = zlib.crc32(data) >>> 0;
-    const lh = Buffer.alloc(30);
+    // The fields both headers hold, from "version needed" on (offset 4 in the local header, 6 in the central one).
+    const shared = (h: Buffer, at: number) => {
+      h.writeUInt16LE(20, at); // version needed
+      h.writeUInt16LE(0x800, at + 2); // UTF-8 names
+      h.writeUInt16LE(0x21, at + 8); // DOS date 1980-01-01
+      h.writeUInt32LE(crc, at + 10);
+      h.writeUInt32LE(data.length, at + 14); // stored: compressed size = size
+      h.writeUInt32LE(data.length, at + 18);
+      h.writeUInt16LE(nm.length, at + 22);
+      return h;
+    };
+    const lh = shared(Buffer.alloc(30), 4);
     lh.writeUInt32LE(0x04034b50, 0);
-    lh.writeUInt16LE(20, 4);
-    lh.writeUInt16LE(0x800, 6);
-    lh.writeUInt16LE(0x21, 12);
-    lh.writeUInt32LE(crc, 14);
-    lh.writeUInt32LE(data.length, 18);
-    lh.writeUInt32LE(data.length, 22);
-    lh.writeUInt16LE(nm.length, 26);
-    const ch = Buffer.alloc(46);
+    const ch = shared(Buffer.alloc(46), 6);
     ch.writeUInt32LE(0x02014b50, 0);
     ch.writeUInt16LE(0x0314, 4);
-    ch.writeUInt16LE(20, 6);
-    ch.writeUInt16LE(0x800, 8);
-    ch.writeUInt16LE(0x21, 14);
-    ch.writeUInt32LE(crc, 16);
-    ch.writeUInt32LE(data.length, 20);
-    ch.writeUInt32LE(data.length, 24);
-    ch.writeUInt16LE(nm.length, 28);
     ch.writeUInt32LE((0o100644 << 16) >>> 0, 38);
     ch.writeUInt32LE(offset, 42);
     locals.push(lh, nm, data);
@@ -154,16 +150,14 @@ function manifest(version: string, files: Record<string, Buffer>, sums: Record<s
       amazon: { _any: { x86_64: { file: names[0] } } },
       _any: { _any: { _any: { file: names[names.length - 1] } } },
     },
-    files: Object.fromEntries(
-      names.map((n) => [n, { checksums: { sha256: sums[n] ?? sha256hex(files[n]!) } }]),
-    ),
+    files: Object.fromEntries(names.map((n) => [n, { checksums: { sha256: sums[n] ?? sha256(files[n]!) } }])),
   });
 }
 
 /** Uploads files under `<prefix>/` with a precomputed SHA-256 on a single PUT (the product's way). */
 async function upload(s3: S3Client, prefix: string, files: Record<string, Buffer>, bucket = BUCKET) {
   for (const [name, body] of Object.entries(files)) {
-    const ChecksumSHA256 = createHash('sha256').update(body).digest('base64');
+    const ChecksumSHA256 = sha256b64(body);
     await s3.send(
       new PutObjectCommand({ Bucket: bucket, Key: `${prefix}/${name}`, Body: body, ChecksumSHA256 }),
     );
@@ -174,25 +168,34 @@ const source = (prefix: string, bucket = BUCKET) => [
   { Key: 'SourceUrl' as const, Values: [`s3://${bucket}/${prefix}`] },
 ];
 
+/** Uploads the two ZIPs of `version` under agent/<version>; the members Create/UpdateDocument send for them. */
+async function stagePackage(s3: S3Client, version: string) {
+  const files = {
+    'agent-linux.zip': payload(`${version}-linux`),
+    'agent-any.zip': payload(`${version}-any`),
+  };
+  await upload(s3, `agent/${version}`, files);
+  const members = {
+    Content: manifest(version, files),
+    DocumentFormat: 'JSON' as const,
+    VersionName: version,
+    Attachments: source(`agent/${version}`),
+  };
+  return { files, members };
+}
+
 async function createPackage(
   ssm: SSMClient,
   s3: S3Client,
   version: string,
   extra: { name?: string; tags?: { Key: string; Value: string }[] } = {},
 ) {
-  const files = {
-    'agent-linux.zip': payload(`${version}-linux`),
-    'agent-any.zip': payload(`${version}-any`),
-  };
-  await upload(s3, `agent/${version}`, files);
+  const { files, members } = await stagePackage(s3, version);
   const out = await ssm.send(
     new CreateDocumentCommand({
       Name: extra.name ?? DOC,
-      Content: manifest(version, files),
       DocumentType: 'Package',
-      DocumentFormat: 'JSON',
-      VersionName: version,
-      Attachments: source(`agent/${version}`),
+      ...members,
       ...(extra.tags ? { Tags: extra.tags } : {}),
     }),
   );
@@ -205,19 +208,12 @@ async function updatePackage(
   version: string,
   over: { documentVersion?: string; name?: string } = {},
 ) {
-  const files = {
-    'agent-linux.zip': payload(`${version}-linux`),
-    'agent-any.zip': payload(`${version}-any`),
-  };
-  await upload(s3, `agent/${version}`, files);
+  const { files, members } = await stagePackage(s3, version);
   const out = await ssm.send(
     new UpdateDocumentCommand({
       Name: over.name ?? DOC,
-      Content: manifest(version, files),
       DocumentVersion: over.documentVersion ?? '$LATEST',
-      DocumentFormat: 'JSON',
-      VersionName: version,
-      Attachments: source(`agent/${version}`),
+      ...members,
     }),
   );
   return { files, description: out.DocumentDescription! };
@@ -260,7 +256,7 @@ describe('S3 fake through @aws-sdk/client-s3', () => {
   it('single PUT with a precomputed ChecksumSHA256; HeadObject with ChecksumMode returns it as FULL_OBJECT', async () => {
     const { s3f, s3 } = await fakes();
     const body = payload('a');
-    const b64 = createHash('sha256').update(body).digest('base64');
+    const b64 = sha256b64(body);
     const put = await s3.send(
       new PutObjectCommand({
         Bucket: BUCKET,
@@ -271,7 +267,7 @@ describe('S3 fake through @aws-sdk/client-s3', () => {
       }),
     );
     expect(put.ChecksumSHA256).toBe(b64);
-    expect(put.ETag).toBe(`"${createHash('md5').update(body).digest('hex')}"`);
+    expect(put.ETag).toBe(`"${md5(body)}"`);
     const putCall = s3f.calls('PutObject')[0]!;
     expect(putCall.headers['x-amz-checksum-sha256']).toBe(b64);
     expect(putCall.headers['content-encoding']).toBeUndefined();
@@ -292,7 +288,7 @@ describe('S3 fake through @aws-sdk/client-s3', () => {
 
   it('a wrong ChecksumSHA256 is refused with BadDigest and nothing is stored', async () => {
     const { s3f, s3 } = await fakes();
-    const wrong = createHash('sha256').update('something else').digest('base64');
+    const wrong = sha256b64('something else');
     const e = await rejection(
       s3.send(
         new PutObjectCommand({ Bucket: BUCKET, Key: 'p/a.zip', Body: payload('a'), ChecksumSHA256: wrong }),
@@ -312,7 +308,7 @@ describe('S3 fake through @aws-sdk/client-s3', () => {
   it('Content-MD5: a mismatch is BadDigest, a malformed value InvalidDigest', async () => {
     const { s3f, s3 } = await fakes();
     const body = Buffer.from('hello');
-    const ok = createHash('md5').update(body).digest('base64');
+    const ok = md5(body, 'base64');
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'm/ok', Body: body, ContentMD5: ok }));
     expect(s3f.object(BUCKET, 'm/ok')?.body.toString()).toBe('hello');
     const e1 = await rejection(
@@ -590,7 +586,7 @@ describe('S3 fake through @aws-sdk/client-s3', () => {
   it('corrupt-stored-bytes: the PUT looks fine, but HeadObject and GetObject reveal what was stored', async () => {
     const { s3f, s3 } = await fakes();
     const body = payload('lie');
-    const b64 = createHash('sha256').update(body).digest('base64');
+    const b64 = sha256b64(body);
     s3f.inject('PutObject', 'corrupt-stored-bytes');
     const put = await s3.send(
       new PutObjectCommand({ Bucket: BUCKET, Key: 'x/a.zip', Body: body, ChecksumSHA256: b64 }),
@@ -715,7 +711,7 @@ describe('SSM fake: publish flow', () => {
       Owner: ssmf.accountId,
       Tags: [{ Key: 'team', Value: 'infra' }],
     });
-    expect(description.Hash).toBe(sha256hex(Buffer.from(manifest('1.0.0', files))));
+    expect(description.Hash).toBe(sha256(Buffer.from(manifest('1.0.0', files))));
     expect(description.AttachmentsInformation?.map((a) => a.Name)).toEqual(Object.keys(files));
     expect(description.StatusInformation).toBeUndefined();
 
@@ -729,7 +725,7 @@ describe('SSM fake: publish flow', () => {
     for (const [name, body] of Object.entries(files)) {
       const stored = s3f.object(BUCKET, `agent/1.0.0/${name}`)!;
       expect(byName[name]).toMatchObject({ Size: body.length, Hash: stored.sha256Hex, HashType: 'Sha256' });
-      expect(byName[name]!.Hash).toBe(sha256hex(body));
+      expect(byName[name]!.Hash).toBe(sha256(body));
     }
     // The service copied the files: deleting the S3 originals does not break the download URL.
     s3f.deleteObject(BUCKET, 'agent/1.0.0/agent-any.zip');
@@ -1036,7 +1032,7 @@ describe('SSM fake: ingestion outcome (Failed + StatusInformation)', () => {
     {
       title: 'sha256 in the manifest differs from the object',
       sums: { 'b.zip': 'ab'.repeat(32) },
-      expected: () => TEXT.checksumMismatch('b.zip', 'ab'.repeat(32), sha256hex(payload('b'))),
+      expected: () => TEXT.checksumMismatch('b.zip', 'ab'.repeat(32), sha256(payload('b'))),
     },
     {
       title: 'ZIP without an uninstall script',
@@ -1492,7 +1488,7 @@ describe.skipIf(!MOTO)('cross-check of the happy paths against moto_server', () 
     const s3 = s3Client({ endpoint });
     const bucket = `xcheck-${Math.random().toString(36).slice(2, 8)}`;
     const body = payload('x');
-    const b64 = createHash('sha256').update(body).digest('base64');
+    const b64 = sha256b64(body);
     const out: Record<string, unknown> = {};
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const put = await s3.send(

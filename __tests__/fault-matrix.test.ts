@@ -9,21 +9,28 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { publish } from '../src/aws/publish.js';
 import {
+  BUCKET,
   type Built,
   buildVersion,
   convergenceProblems,
   type Endpoints,
+  NAME,
+  PREFIX,
   publishOptions,
-  sha256,
+  restoreAwsEnvAfterAll,
   startEndpoints,
   useEndpoints,
 } from './support/aws-env.js';
+import { sha256 } from './support/hash.js';
 import { cleanupTemp, tempDir, validPackage } from './support/pkg.js';
 import { REPO } from './support/runner.js';
 
 const TRIALS = Number(process.env.RELIABILITY_TRIALS ?? '1');
 // A timed-out test would keep running in the background and repoint process.env under the next one.
 const TEST_TIMEOUT_MS = Math.max(60_000, TRIALS * 20_000);
+// publish() runs on a fast clock (aws-env), so only the request timeout is real time: short, where a
+// request is held unanswered, so that the SDK gives up on it soon; otherwise generous.
+const REQUEST_TIMEOUT_MS = { stall: 150, other: 1000 };
 const TAGS = [{ Key: 'team', Value: 'platform' }];
 
 type Target = 'ssm' | 's3' | 'sts';
@@ -42,6 +49,8 @@ const MATRIX: [Target, string, string[]][] = [
   ['s3', 'HeadObject', ['500', '503', 'reset', 'stall']],
   ['s3', 'PutObject', ['500', '503', 'reset', 'stall', '500-after-commit', 'reset-after-commit']],
 ];
+
+restoreAwsEnvAfterAll();
 
 const figures = new Map<string, { trials: number; converged: number; failures: string[] }>();
 let v1: Built;
@@ -72,24 +81,28 @@ afterAll(() => {
   cleanupTemp();
 });
 
+type Inject = (op: string, fault: string, o: { times: number; after?: number }) => { readonly fired: number };
+const server = (e: Endpoints, target: Target) => (target === 'ssm' ? e.ssm : target === 's3' ? e.s3 : e.sts);
+
 async function trial(target: Target, op: string, kind: string, count: number): Promise<string[]> {
   const e = await startEndpoints();
   try {
     useEndpoints(e);
     const firstVersion = op === 'CreateDocument';
     if (!firstVersion) await publish(publishOptions(v1));
-    const injector = target === 'ssm' ? e.ssm : target === 's3' ? e.s3 : e.sts;
-    (injector.inject as (op: string, fault: string, o: { times: number }) => unknown)(op, kind, {
-      times: count,
-    });
+    const fault = (server(e, target).inject as Inject)(op, kind, { times: count });
     const b = firstVersion ? v1 : v2;
-    const r = await publish(publishOptions(b, { setDefault: true, tags: TAGS }));
+    const requestTimeoutMs = kind === 'stall' ? REQUEST_TIMEOUT_MS.stall : REQUEST_TIMEOUT_MS.other;
+    const r = await publish(publishOptions(b, { setDefault: true, tags: TAGS, requestTimeoutMs }));
     const problems = convergenceProblems(e, b, true);
-    const tags = Object.fromEntries((e.ssm.document('TestAgent')?.tags ?? []).map((t) => [t.Key, t.Value]));
+    // The trial counts only if the fault really happened as often as asked.
+    if (fault.fired !== count) problems.push(`the fault fired ${fault.fired}×, not ${count}×`);
+    const tags = Object.fromEntries((e.ssm.document(NAME)?.tags ?? []).map((t) => [t.Key, t.Value]));
     if (tags.team !== 'platform') problems.push('tag missing');
-    const stored = e.ssm.versions('TestAgent').find((v) => v.versionName === b.version);
+    const stored = e.ssm.versions(NAME).find((v) => v.versionName === b.version);
     if (stored && r.documentVersion !== stored.documentVersion)
       problems.push(`reported version ${r.documentVersion}`);
+    if (!r.versionCreated) problems.push('not reported as created by this run');
     return problems;
   } catch (err) {
     return [`threw: ${err instanceof Error ? err.message : String(err)}`];
@@ -145,8 +158,8 @@ async function runBundle(
     'INPUT_PACKAGE-DIR': pkgDir,
     'INPUT_OUTPUT-DIR': path.join(work, 'build'),
     INPUT_VERSION: '3.0.0',
-    'INPUT_S3-BUCKET': 'acme-packages',
-    'INPUT_S3-PREFIX': 'distributor',
+    'INPUT_S3-BUCKET': BUCKET,
+    'INPUT_S3-PREFIX': PREFIX,
     'INPUT_SET-DEFAULT': 'true',
     'INPUT_UPLOAD-ARTIFACT': 'false',
     'INPUT_REQUEST-TIMEOUT-SECONDS': '5',
@@ -154,6 +167,9 @@ async function runBundle(
     GITHUB_OUTPUT: path.join(work, 'out'),
     GITHUB_STEP_SUMMARY: path.join(work, 'summary'),
   };
+  // Calls of the operation made by this run count (the endpoints also saw the setup's calls).
+  const calls = killAt ? (server(e, killAt.target).calls as (op?: string) => unknown[]) : () => [];
+  const before = killAt ? calls(killAt.op).length : 0;
   const child = spawn(process.execPath, [path.join(REPO, 'dist', 'index.js')], { env });
   let stdout = '';
   child.stdout.on('data', (b) => {
@@ -162,8 +178,7 @@ async function runBundle(
   const done = new Promise<number | null>((resolve) => child.on('close', resolve));
   let killed = false;
   if (killAt) {
-    const server = killAt.target === 'ssm' ? e.ssm : killAt.target === 's3' ? e.s3 : e.sts;
-    const count = () => (server.calls as (op?: string) => unknown[])(killAt.op).length;
+    const count = () => calls(killAt.op).length - before;
     const deadline = Date.now() + 20_000;
     while (count() < killAt.nth && Date.now() < deadline && child.exitCode === null) {
       await new Promise((r) => setTimeout(r, 5));
@@ -177,71 +192,54 @@ async function runBundle(
 }
 
 // Where a run can die: before or after each call that changes something, and while waiting.
-const BOUNDARIES: { name: string; target: Target; op: string; nth: number; stall?: string }[] = [
-  { name: 'at the identity call', target: 'sts', op: 'GetCallerIdentity', nth: 1, stall: 'stall' },
-  { name: 'before the first upload', target: 's3', op: 'PutObject', nth: 1, stall: 'stall' },
-  {
-    name: 'after the first upload, before the second',
-    target: 's3',
-    op: 'PutObject',
-    nth: 2,
-    stall: 'stall',
-  },
-  {
-    name: 'after all uploads, before the version is created',
-    target: 'ssm',
-    op: 'UpdateDocument',
-    nth: 1,
-    stall: 'stall',
-  },
-  {
-    name: 'after the version was created (lost answer)',
-    target: 'ssm',
-    op: 'UpdateDocument',
-    nth: 1,
-    stall: 'reset-after-commit',
-  },
-  { name: 'while waiting for Active', target: 'ssm', op: 'DescribeDocument', nth: 1, stall: 'stall' },
-  { name: 'while verifying', target: 'ssm', op: 'GetDocument', nth: 1, stall: 'stall' },
-  {
-    name: 'before the default is set',
-    target: 'ssm',
-    op: 'UpdateDocumentDefaultVersion',
-    nth: 1,
-    stall: 'stall',
-  },
+type Boundary = { name: string; target: Target; op: string; nth: number; stall: string };
+const at = (name: string, target: Target, op: string, nth = 1, stall = 'stall'): Boundary => ({
+  name,
+  target,
+  op,
+  nth,
+  stall,
+});
+const BOUNDARIES: Boundary[] = [
+  at('at the identity call', 'sts', 'GetCallerIdentity'),
+  at('before the first upload', 's3', 'PutObject'),
+  at('after the first upload, before the second', 's3', 'PutObject', 2),
+  at('after all uploads, before the version is created', 'ssm', 'UpdateDocument'),
+  at('after the version was created (lost answer)', 'ssm', 'UpdateDocument', 1, 'reset-after-commit'),
+  at('while waiting for Active', 'ssm', 'DescribeDocument'),
+  at('while verifying', 'ssm', 'GetDocument'),
+  at('before the default is set', 'ssm', 'UpdateDocumentDefaultVersion'),
 ];
 
 describe('a run killed at each step boundary, then started again, converges', () => {
   for (const b of BOUNDARIES) {
     it(`killed ${b.name}`, async () => {
-      const e = await startEndpoints({ statusDelayMs: 300 });
+      const e = await startEndpoints({ statusDelayMs: 100 });
       try {
         useEndpoints(e);
         const pkg = validPackage();
         const base = await buildVersion('1.0.0');
         await publish(publishOptions(base)); // the document exists, so the killed run updates it
-        const server = b.target === 'ssm' ? e.ssm : b.target === 's3' ? e.s3 : e.sts;
-        if (b.stall)
-          (server.inject as (op: string, f: string, o: object) => unknown)(b.op, b.stall, { times: 1 });
+        // The nth call of the operation is held (or answered after committing) and the run killed there.
+        const fault = (server(e, b.target).inject as Inject)(b.op, b.stall, { times: 1, after: b.nth - 1 });
         const first = await runBundle(e, pkg, b);
         expect(first.killed, `the run finished before reaching ${b.op}: ${first.stdout}`).toBe(true);
-        (server as { clearFaults?: () => void }).clearFaults?.(); // the injected fault fired once anyway
+        expect(fault.fired, `the ${b.stall} fault on ${b.op} call ${b.nth}`).toBe(1);
         const second = await runBundle(e, pkg);
         expect(second.code, second.stdout).toBe(0);
-        const versions = e.ssm.versions('TestAgent').filter((v) => v.versionName === '3.0.0');
+        const versions = e.ssm.versions(NAME).filter((v) => v.versionName === '3.0.0');
         expect(versions).toHaveLength(1);
         expect(versions[0]!.status).toBe('Active');
-        expect(e.ssm.document('TestAgent')?.defaultVersion).toBe(versions[0]!.documentVersion);
+        expect(e.ssm.document(NAME)?.defaultVersion).toBe(versions[0]!.documentVersion);
         // Every key under the version prefix holds exactly what the re-run built (and nothing else is there).
-        const prefix = 'distributor/TestAgent/3.0.0/';
+        const prefix = `${PREFIX}/${NAME}/3.0.0/`;
         const keys = e.s3
-          .keys('acme-packages', prefix)
+          .keys(BUCKET, prefix)
           .map((k) => k.slice(prefix.length))
           .sort();
         expect(keys).toEqual(readdirSync(second.buildDir).sort());
         for (const k of keys) {
-          const stored = e.s3.object('acme-packages', prefix + k)!.body;
+          const stored = e.s3.object(BUCKET, prefix + k)!.body;
           expect(sha256(stored), k).toBe(sha256(readFileSync(path.join(second.buildDir, k))));
         }
       } finally {

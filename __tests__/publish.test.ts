@@ -1,157 +1,89 @@
 // publish() in-process against the local STS, SSM and S3 endpoints, through the real AWS SDK over HTTP.
 // Every case checks what the endpoints hold afterwards (versions, statuses, defaults, tags, stored bytes),
-// not only what publish() returned.
-import { createHash } from 'node:crypto';
+// not only what publish() returned, and every failure is an ActionError of the right kind. publish()
+// runs on a fast clock (its pauses pass 50× faster); the endpoints run on real time.
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type PublishOptions, type PublishResult, publish } from '../src/aws/publish.js';
+import { ActionError } from '../src/errors.js';
 import { parseTags } from '../src/inputs.js';
-import { buildPackage } from '../src/package/build.js';
-import type { BuiltFile } from '../src/package/types.js';
-import { cleanupTemp, tempDir, validPackage } from './support/pkg.js';
-import { type S3Fake, startS3 } from './support/s3-server.js';
-import { type SsmFake, type SsmOptions, startSsm } from './support/ssm-server.js';
-import { type StsFake, startSts } from './support/sts-server.js';
+import {
+  ACCOUNT,
+  BUCKET,
+  type Built,
+  buildVersion,
+  closedPort,
+  type Endpoints,
+  fastTime,
+  NAME,
+  PREFIX,
+  publishOptions,
+  REGION,
+  restoreAwsEnvAfterAll,
+  startEndpoints,
+  useEndpoints,
+} from './support/aws-env.js';
+import { sha256 as sha } from './support/hash.js';
+import { cleanupTemp } from './support/pkg.js';
+import type { S3Fake } from './support/s3-server.js';
+import type { SsmFake, SsmFault, SsmOp, SsmOptions } from './support/ssm-server.js';
+import type { StsFake } from './support/sts-server.js';
 
-const REGION = 'us-east-1';
-const BUCKET = 'acme-packages';
-const PREFIX = 'distributor';
-const NAME = 'TestAgent';
-const ACCOUNT = '123456789012';
-
-const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+restoreAwsEnvAfterAll();
+afterAll(cleanupTemp);
 
 // ====================================================================== environment
 
-const ENV_KEYS = [
-  'AWS_ENDPOINT_URL_SSM',
-  'AWS_ENDPOINT_URL_S3',
-  'AWS_ENDPOINT_URL_STS',
-  'AWS_ENDPOINT_URL',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_REGION',
-  'AWS_PROFILE',
-  'AWS_CONFIG_FILE',
-  'AWS_SHARED_CREDENTIALS_FILE',
-  'AWS_EC2_METADATA_DISABLED',
-] as const;
-const savedEnv: Record<string, string | undefined> = {};
-beforeAll(() => {
-  for (const k of ENV_KEYS) savedEnv[k] = process.env[k];
-});
-afterAll(() => {
-  for (const k of ENV_KEYS) {
-    if (savedEnv[k] === undefined) delete process.env[k];
-    else process.env[k] = savedEnv[k];
-  }
-  cleanupTemp();
-});
-
+let endpoints: Endpoints | undefined;
 let s3: S3Fake;
 let ssm: SsmFake;
 let sts: StsFake;
 
 /** Starts fresh endpoints and points the SDK (which reads these variables from process.env) at them. */
-async function startServers(opts: SsmOptions = {}, withS3InSsm = true): Promise<void> {
-  s3 = await startS3({ buckets: [BUCKET] });
-  ssm = await startSsm({ ...(withS3InSsm ? { s3 } : {}), statusDelayMs: 40, ...opts });
-  sts = await startSts({ account: ACCOUNT, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/publisher/ci` });
-  const missing = path.join(tempDir('aws-'), 'none');
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_SSM: ssm.endpoint,
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
-    AWS_ENDPOINT_URL_STS: sts.endpoint,
-    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'test-secret-key-not-real',
-    AWS_REGION: REGION,
-    AWS_CONFIG_FILE: missing,
-    AWS_SHARED_CREDENTIALS_FILE: missing,
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
-  delete process.env.AWS_ENDPOINT_URL;
+async function startServers(opts: SsmOptions = {}, ssmSeesS3 = true): Promise<void> {
+  endpoints = await startEndpoints({ statusDelayMs: 40, ...opts }, { ssmSeesS3 });
+  ({ s3, ssm, sts } = endpoints);
+  useEndpoints(endpoints);
 }
 
 async function stopServers(): Promise<void> {
-  await Promise.all([ssm?.close(), s3?.close(), sts?.close()]);
+  await endpoints?.close();
+  endpoints = undefined;
 }
 
 // ====================================================================== builds and runs
 
-interface Built {
-  name: string;
-  version: string;
-  files: BuiltFile[];
-  manifestPath: string;
-  manifestBytes: Buffer;
-  manifestSha256: string;
-}
-
-/** Builds a valid package (optionally with other file contents) at `version`. */
-async function build(version = '1.0.0', variant = ''): Promise<Built> {
-  const dir = validPackage(variant ? { 'linux/agent.rpm': Buffer.from(`rpm bytes ${variant}`) } : {});
-  const r = await buildPackage({
-    packageDir: dir,
-    outputDir: path.join(tempDir(), 'out'),
-    version: { value: version, source: 'test' },
-  });
-  expect(r.ok, JSON.stringify(r.diagnostics)).toBe(true);
-  const manifestBytes = readFileSync(r.manifestPath!);
-  expect(sha(manifestBytes)).toBe(r.manifestSha256);
-  return {
-    name: r.name!,
-    version: r.version!,
-    files: r.files,
-    manifestPath: r.manifestPath!,
-    manifestBytes,
-    manifestSha256: r.manifestSha256!,
-  };
-}
+const build = (version = '1.0.0', variant = ''): Promise<Built> => buildVersion(version, variant);
 
 interface Run {
   result: PublishResult | undefined;
-  error: Error | undefined;
+  error: ActionError | undefined;
   log: string[];
+  /** Real time the run took. */
   ms: number;
+  /** The pauses publish() asked for (on its fast clock). */
+  slept: number[];
 }
 
-function options(b: Built, over: Partial<PublishOptions>, log: string[]): PublishOptions {
-  return {
-    name: b.name,
-    version: b.version,
-    files: b.files,
-    manifestPath: b.manifestPath,
-    manifestBytes: b.manifestBytes,
-    bucket: BUCKET,
-    prefix: PREFIX,
-    region: REGION,
-    setDefault: false,
-    onExistingVersion: 'skip-if-identical',
-    tags: [],
-    waitTimeoutMs: 20_000,
-    maxPollDelayMs: 200,
-    requestTimeoutMs: 2000,
-    deadline: Date.now() + 60_000,
-    actionVersion: 'test',
-    env: process.env,
-    log: (line) => log.push(line),
-    ...over,
-  };
-}
-
-/** Runs publish() and captures its outcome instead of throwing. */
+/** Runs publish() and captures its outcome instead of throwing; anything thrown must be an ActionError. */
 async function run(b: Built, over: Partial<PublishOptions> = {}): Promise<Run> {
   const log: string[] = [];
+  const time = fastTime();
   const started = Date.now();
+  const o = publishOptions(b, {
+    requestTimeoutMs: 2000,
+    log: (l) => log.push(l),
+    now: time.now,
+    sleep: time.sleep,
+    ...over,
+  });
   try {
-    const result = await publish(options(b, over, log));
-    return { result, error: undefined, log, ms: Date.now() - started };
+    const result = await publish(o);
+    return { result, error: undefined, log, ms: Date.now() - started, slept: time.slept };
   } catch (e) {
-    return { result: undefined, error: e as Error, log, ms: Date.now() - started };
+    if (!(e instanceof ActionError))
+      throw new Error(`publish() threw a ${String(e)} that is not an ActionError`, { cause: e });
+    return { result: undefined, error: e, log, ms: Date.now() - started, slept: time.slept };
   }
 }
 
@@ -161,11 +93,14 @@ async function ok(b: Built, over: Partial<PublishOptions> = {}): Promise<Publish
   return r.result!;
 }
 
-async function fails(b: Built, over: Partial<PublishOptions> = {}): Promise<Run & { error: Error }> {
+async function fails(b: Built, over: Partial<PublishOptions> = {}): Promise<Run & { error: ActionError }> {
   const r = await run(b, over);
   if (!r.error) throw new Error(`publish succeeded but should have failed:\n${r.log.join('\n')}`);
-  return r as Run & { error: Error };
+  return r as Run & { error: ActionError };
 }
+
+/** What the user is told: the message and what to do. */
+const told = (e: ActionError) => `${e.message}\n${e.hint ?? ''}`;
 
 const keyOf = (b: Built, file: string) => `${PREFIX}/${b.name}/${b.version}/${file}`;
 
@@ -200,15 +135,28 @@ function expectActiveVersion(b: Built, documentVersion?: string): void {
   expect(v.attachmentsSource).toEqual([
     { Key: 'SourceUrl', Values: [`s3://${BUCKET}/${PREFIX}/${b.name}/${b.version}`] },
   ]);
-  expect(
-    v.files
-      .map((f) => ({ name: f.Name, size: f.Size, sha256: f.Hash }))
-      .sort((x, y) => (x.name < y.name ? -1 : 1)),
-  ).toEqual(
-    b.files
-      .map((f) => ({ name: f.name, size: f.size, sha256: f.sha256 }))
-      .sort((x, y) => (x.name < y.name ? -1 : 1)),
+  const byName = (x: { name: string }, y: { name: string }) => (x.name < y.name ? -1 : 1);
+  expect(v.files.map((f) => ({ name: f.Name, size: f.Size, sha256: f.Hash })).sort(byName)).toEqual(
+    b.files.map((f) => ({ name: f.name, size: f.size, sha256: f.sha256 })).sort(byName),
   );
+}
+
+/** SSM was asked once to create `version`, with the documented members (and `extra`). */
+function expectOneCall(
+  op: 'CreateDocument' | 'UpdateDocument',
+  version: string,
+  extra: Record<string, unknown>,
+) {
+  const calls = ssm.calls(op);
+  expect(calls).toHaveLength(1);
+  expect(calls[0]!.input).toMatchObject({
+    Name: NAME,
+    DocumentFormat: 'JSON',
+    VersionName: version,
+    Attachments: [{ Key: 'SourceUrl', Values: [`s3://${BUCKET}/${PREFIX}/${NAME}/${version}`] }],
+    ...extra,
+  });
+  return calls[0]!;
 }
 
 const tagsOf = (name: string) => Object.fromEntries(ssm.document(name)!.tags.map((t) => [t.Key, t.Value]));
@@ -242,6 +190,12 @@ describe('publish(): the happy paths', () => {
       defaultVersion: '1',
       status: 'Active',
       changed: true,
+      versionCreated: true,
+      documentCreated: true,
+      defaultChanged: true,
+      previousDefaultVersion: undefined,
+      tagsChanged: [],
+      uploaded: b.files.length + 1,
       s3Uri: `s3://${BUCKET}/${PREFIX}/${NAME}/1.0.0`,
     });
     expect(res.consoleUrl).toContain(`${REGION}.console.aws.amazon.com/systems-manager/documents/${NAME}`);
@@ -259,15 +213,7 @@ describe('publish(): the happy paths', () => {
       versionCount: 1,
     });
     // SSM was asked once, with the documented shape; the version went through Creating before Active.
-    const create = ssm.calls('CreateDocument');
-    expect(create).toHaveLength(1);
-    expect(create[0]!.input).toMatchObject({
-      Name: NAME,
-      DocumentType: 'Package',
-      DocumentFormat: 'JSON',
-      VersionName: '1.0.0',
-      Attachments: [{ Key: 'SourceUrl', Values: [`s3://${BUCKET}/${PREFIX}/${NAME}/1.0.0`] }],
-    });
+    const create = expectOneCall('CreateDocument', '1.0.0', { DocumentType: 'Package' });
     expect(
       r.log.some((l) => /version 1: Creating/.test(l)),
       r.log.join('\n'),
@@ -287,7 +233,7 @@ describe('publish(): the happy paths', () => {
     // Identity was checked first, and nothing mutating happened before the uploads were read back.
     expect(sts.calls()[0]?.action).toBe('GetCallerIdentity');
     const lastHead = Math.max(...s3.calls('HeadObject').map((c) => c.at));
-    expect(create[0]!.at).toBeGreaterThanOrEqual(lastHead);
+    expect(create.at).toBeGreaterThanOrEqual(lastHead);
   });
 });
 
@@ -304,17 +250,14 @@ describe('publish(): later versions, re-runs, conflicts, tags and the default', 
       documentVersion: '2',
       versionName: '1.1.0',
       defaultVersion: '1',
+      previousDefaultVersion: '1',
       changed: true,
+      versionCreated: true,
+      documentCreated: false,
+      defaultChanged: false,
+      uploaded: v2.files.length + 1,
     });
-    const update = ssm.calls('UpdateDocument');
-    expect(update).toHaveLength(1);
-    expect(update[0]!.input).toMatchObject({
-      Name: NAME,
-      DocumentVersion: '$LATEST',
-      VersionName: '1.1.0',
-      DocumentFormat: 'JSON',
-      Attachments: [{ Key: 'SourceUrl', Values: [`s3://${BUCKET}/${PREFIX}/${NAME}/1.1.0`] }],
-    });
+    expectOneCall('UpdateDocument', '1.1.0', { DocumentVersion: '$LATEST' });
     expect(ssm.count('CreateDocument')).toBe(1);
     expect(ssm.count('UpdateDocumentDefaultVersion')).toBe(0);
     expect(ssm.document(NAME)).toMatchObject({ latestVersion: '2', defaultVersion: '1', versionCount: 2 });
@@ -331,7 +274,14 @@ describe('publish(): later versions, re-runs, conflicts, tags and the default', 
     await ok(await build('1.0.0'));
     const v2 = await build('1.1.0');
     const res = await ok(v2, { setDefault: true });
-    expect(res).toMatchObject({ documentVersion: '2', defaultVersion: '2', status: 'Active' });
+    expect(res).toMatchObject({
+      documentVersion: '2',
+      defaultVersion: '2',
+      previousDefaultVersion: '1',
+      status: 'Active',
+      defaultChanged: true,
+      versionCreated: true,
+    });
     expect(ssm.document(NAME)!.defaultVersion).toBe('2');
     const setCalls = ssm.calls('UpdateDocumentDefaultVersion');
     expect(setCalls).toHaveLength(1);
@@ -347,8 +297,39 @@ describe('publish(): later versions, re-runs, conflicts, tags and the default', 
     // Re-running with set-default when it already is the default changes nothing.
     const before = writes();
     const again = await ok(v2, { setDefault: true });
-    expect(again).toMatchObject({ changed: false, defaultVersion: '2' });
+    expect(again).toMatchObject({
+      changed: false,
+      defaultVersion: '2',
+      defaultChanged: false,
+      versionCreated: false,
+    });
     expect(writes()).toEqual(before);
+  });
+
+  it('a re-run that only moves the default (set-default on a published version) reports changed, not created', async () => {
+    const v1 = await build('1.0.0');
+    await ok(v1);
+    const v2 = await build('1.1.0');
+    await ok(v2);
+    expect(ssm.document(NAME)!.defaultVersion).toBe('1');
+    const before = writes();
+    const res = await ok(v2, { setDefault: true });
+    expect(res).toMatchObject({
+      documentVersion: '2',
+      defaultVersion: '2',
+      previousDefaultVersion: '1',
+      changed: true,
+      defaultChanged: true,
+      versionCreated: false,
+      documentCreated: false,
+      uploaded: 0,
+      tagsChanged: [],
+    });
+    expect(res.uploads).toEqual([]);
+    // The one write was the default.
+    expect(writes()).toEqual({ ssm: before.ssm + 1, puts: before.puts });
+    expect(ssm.calls('UpdateDocumentDefaultVersion').map((c) => c.input.DocumentVersion)).toEqual(['2']);
+    expect(ssm.document(NAME)!.defaultVersion).toBe('2');
   });
 
   it('a re-run of the same version and content is changed=false and makes no mutating call', async () => {
@@ -363,9 +344,14 @@ describe('publish(): later versions, re-runs, conflicts, tags and the default', 
     expect(r.error, r.log.join('\n')).toBeUndefined();
     expect(r.result).toMatchObject({
       changed: false,
+      versionCreated: false,
+      defaultChanged: false,
+      tagsChanged: [],
+      uploaded: 0,
       documentVersion: '1',
       status: 'Active',
       defaultVersion: '1',
+      previousDefaultVersion: '1',
     });
     expect(r.result!.uploads).toEqual([]);
     expect(writes()).toEqual(before);
@@ -382,6 +368,8 @@ describe('publish(): later versions, re-runs, conflicts, tags and the default', 
     const other = await build('1.0.0', 'changed');
     expect(other.manifestSha256).not.toBe(v1.manifestSha256);
     const r = await fails(other);
+    expect(r.error.kind).toBe('conflict');
+    expect(r.error.hint).toMatch(/bump the version/);
     expect(r.error.message).toContain('1.0.0');
     expect(r.error.message).toContain(v1.manifestSha256);
     expect(r.error.message).toContain(other.manifestSha256);
@@ -399,6 +387,7 @@ describe('publish(): later versions, re-runs, conflicts, tags and the default', 
     expect(first.changed).toBe(true);
     const before = writes();
     const r = await fails(v1, { onExistingVersion: 'fail' });
+    expect(r.error.kind).toBe('conflict');
     expect(r.error.message).toMatch(/1\.0\.0 of TestAgent is already published \(document version 1/);
     expect(r.error.message).toContain('on-existing-version');
     expect(writes()).toEqual(before);
@@ -406,7 +395,8 @@ describe('publish(): later versions, re-runs, conflicts, tags and the default', 
   });
 
   it('tags are set with CreateDocument, added later only when they differ, and others are left alone', async () => {
-    await ok(await build('1.0.0'), { tags: tags('team=platform\nowner=ops') });
+    const first = await ok(await build('1.0.0'), { tags: tags('team=platform\nowner=ops') });
+    expect(first.tagsChanged).toEqual(['team', 'owner']);
     expect(ssm.calls('CreateDocument')[0]!.input.Tags).toEqual([
       { Key: 'team', Value: 'platform' },
       { Key: 'owner', Value: 'ops' },
@@ -414,11 +404,13 @@ describe('publish(): later versions, re-runs, conflicts, tags and the default', 
     expect(tagsOf(NAME)).toEqual({ team: 'platform', owner: 'ops' });
     expect(ssm.count('AddTagsToResource')).toBe(0);
     // Same tags on a later version: read, found equal, not written.
-    await ok(await build('1.1.0'), { tags: tags('team=platform\nowner=ops') });
+    const second = await ok(await build('1.1.0'), { tags: tags('team=platform\nowner=ops') });
+    expect(second.tagsChanged).toEqual([]);
     expect(ssm.count('ListTagsForResource')).toBe(1);
     expect(ssm.count('AddTagsToResource')).toBe(0);
     // Changed and new tags: only those are written; a tag not given stays.
-    await ok(await build('1.2.0'), { tags: tags('{"owner":"sre","cost-center":"42"}') });
+    const third = await ok(await build('1.2.0'), { tags: tags('{"owner":"sre","cost-center":"42"}') });
+    expect(third.tagsChanged).toEqual(['owner', 'cost-center']);
     const add = ssm.calls('AddTagsToResource');
     expect(add).toHaveLength(1);
     expect(add[0]!.input.Tags).toEqual([
@@ -433,12 +425,26 @@ describe('publish(): later versions, re-runs, conflicts, tags and the default', 
     ]);
   });
 
+  it('a re-run that only changes tags reports changed, with the keys', async () => {
+    const v1 = await build('1.0.0');
+    await ok(v1, { tags: tags('team=platform') });
+    const res = await ok(v1, { tags: tags('team=sre') });
+    expect(res).toMatchObject({
+      changed: true,
+      tagsChanged: ['team'],
+      versionCreated: false,
+      defaultChanged: false,
+    });
+    expect(tagsOf(NAME)).toEqual({ team: 'sre' });
+  });
+
   it('objects left by an earlier attempt with the same bytes are kept, not uploaded again', async () => {
     const b = await build('1.0.0');
     const first = b.files[0]!;
     s3.putObject(BUCKET, keyOf(b, first.name), readFileSync(first.path));
     const res = await ok(b);
     expect(res.uploads.find((u) => u.name === first.name)?.action).toBe('present');
+    expect(res.uploaded).toBe(b.files.length); // the others and manifest.json
     expect(s3.calls('PutObject').map((c) => c.key)).not.toContain(keyOf(b, first.name));
     expectS3HoldsBuild(b);
     expectActiveVersion(b, '1');
@@ -449,6 +455,7 @@ describe('publish(): later versions, re-runs, conflicts, tags and the default', 
     const stale = Buffer.from('{"from":"another build"}');
     s3.putObject(BUCKET, keyOf(b, 'manifest.json'), stale, 'application/json');
     const r = await fails(b);
+    expect(r.error.kind).toBe('conflict');
     expect(r.error.message).toContain(`s3://${BUCKET}/${keyOf(b, 'manifest.json')}`);
     expect(r.error.message).toContain('already holds different content');
     expect(r.error.message).toContain(sha(stale));
@@ -472,10 +479,11 @@ describe('publish(): ingestion failures, waiting and limits', () => {
     expect(v).toHaveLength(1);
     expect(v[0]!.status).toBe('Failed');
     expect(v[0]!.statusInformation).toMatch(/^Permanent download error: Source URL .* Access Denied/);
+    expect(r.error.kind).toBe('service');
     expect(r.error.message).toContain(v[0]!.statusInformation!);
-    expect(r.error.message).toContain('s3:GetObject');
     expect(r.error.message).toContain('1.0.0');
-    expect(r.error.message).toContain(`aws ssm delete-document --name ${NAME} --version-name 1.0.0`);
+    expect(r.error.hint).toContain('s3:GetObject');
+    expect(r.error.hint).toContain(`aws ssm delete-document --name ${NAME} --version-name 1.0.0`);
     expectS3HoldsBuild(b);
   });
 
@@ -483,8 +491,9 @@ describe('publish(): ingestion failures, waiting and limits', () => {
     await startServers();
     const b = await build('1.0.0');
     const r = await fails(b, { bucket: 'no-such-bucket-here' });
+    expect(r.error).toMatchObject({ kind: 'not-found', code: 'NoSuchBucket' });
     expect(r.error.message).toContain('NoSuchBucket');
-    expect(r.error.message).toContain('s3-bucket');
+    expect(r.error.hint).toContain('s3-bucket');
     expect(ssm.mutations().attempted).toBe(0);
     expect(s3.keys(BUCKET)).toEqual([]);
   });
@@ -494,8 +503,9 @@ describe('publish(): ingestion failures, waiting and limits', () => {
     const b = await build('1.0.0');
     const r = await fails(b);
     expect(ssm.versions(NAME)[0]?.status).toBe('Failed');
+    expect(r.error.kind).toBe('service');
     expect(r.error.message).toContain("The specified S3 bucket doesn't exist");
-    expect(r.error.message).toContain('Check `s3-bucket`');
+    expect(r.error.hint).toContain('Check `s3-bucket`');
   });
 
   it('bytes corrupted in storage are caught by the read-back before SSM is called', async () => {
@@ -506,6 +516,8 @@ describe('publish(): ingestion failures, waiting and limits', () => {
     const first = b.files[0]!;
     const stored = s3.object(BUCKET, keyOf(b, first.name))!;
     expect(sha(stored.body)).not.toBe(first.sha256);
+    expect(r.error.kind).toBe('service');
+    expect(s3.calls('PutObject')[0]!.fault).toBe('corrupt-stored-bytes');
     expect(r.error.message).toContain(keyOf(b, first.name));
     expect(r.error.message).toContain(first.sha256);
     expect(r.error.message).toContain(sha(stored.body));
@@ -522,18 +534,22 @@ describe('publish(): ingestion failures, waiting and limits', () => {
     while (ssm.count('CreateDocument') === 0) await new Promise((r) => setTimeout(r, 5));
     s3.putObject(BUCKET, keyOf(b, target.name), Buffer.from('replaced'));
     const r = await pending;
-    expect(r.error?.message).toBeDefined();
+    expect(r.error?.kind).toBe('service');
     expect(ssm.versions(NAME)[0]?.status).toBe('Failed');
     expect(r.error!.message).toContain(`The sha256 checksum of file ${target.name}`);
-    expect(r.error!.message).toContain('changed after upload');
+    expect(r.error!.hint).toContain('changed after upload');
   });
 
   it('a wait timeout says the state and that a re-run resumes; the re-run then finishes without a new version', async () => {
     await startServers({ statusDelayMs: Number.POSITIVE_INFINITY });
     const b = await build('1.0.0');
     const r = await fails(b, { waitTimeoutMs: 1500 });
+    expect(r.error.kind).toBe('timeout');
     expect(r.error.message).toMatch(/still Creating after \d+ s/);
-    expect(r.error.message).toMatch(/re-run to resume/i);
+    expect(r.error.hint).toMatch(/re-run to resume/i);
+    // It waited (on its clock) for the whole wait-timeout, pausing between polls.
+    expect(r.slept.reduce((a, x) => a + x, 0)).toBeGreaterThan(700);
+    expect(r.slept.reduce((a, x) => a + x, 0)).toBeLessThanOrEqual(1500);
     expect(r.ms).toBeLessThan(4000);
     expect(ssm.versions(NAME).map((v) => v.status)).toEqual(['Creating']);
     ssm.settle();
@@ -549,8 +565,9 @@ describe('publish(): ingestion failures, waiting and limits', () => {
     await ok(await build('1.0.0'));
     await ok(await build('1.1.0'));
     const r = await fails(await build('1.2.0'));
+    expect(r.error).toMatchObject({ kind: 'limit', code: 'DocumentVersionLimitExceeded' });
     expect(r.error.message).toContain(`${NAME} has 2 versions`);
-    expect(r.error.message).toContain('delete-document');
+    expect(r.error.hint).toContain('delete-document');
     expect(ssm.versions(NAME).map((v) => v.versionName)).toEqual(['1.0.0', '1.1.0']);
   });
 });
@@ -559,70 +576,71 @@ describe('publish(): a 5xx after the server committed a mutating call', () => {
   beforeEach(() => startServers({ statusDelayMs: 20 }));
   afterEach(stopServers);
 
-  /** No Duplicate*, DocumentAlreadyExists or raw 5xx text reaches what the user sees. */
-  function expectCleanOutput(r: Run): void {
-    const shown = [r.error?.message ?? '', ...r.log].join('\n');
-    expect(shown).not.toMatch(/Duplicate/);
+  /**
+   * Publishes `b` with the first `times` answers of `op` lost after SSM committed the call: the run must
+   * succeed, and no Duplicate*, DocumentAlreadyExists or raw 5xx text may reach what the user sees.
+   */
+  async function losingAnswers(op: SsmOp, times: number, b: Built, over: Partial<PublishOptions> = {}) {
+    ssm.inject(op, '500-after-commit', { times });
+    const r = await run(b, over);
+    expect(r.error, r.log.join('\n')).toBeUndefined();
+    expect(ssm.calls(op)[0]).toMatchObject({ committed: true, fault: '500-after-commit' });
+    expect(r.log.join('\n')).not.toMatch(/Duplicate/);
+    return { result: r.result!, faults: ssm.calls(op).map((c) => c.fault) };
   }
 
   for (const times of [1, 3]) {
     it(`CreateDocument (${times}×) → success with version 1`, async () => {
       const b = await build('1.0.0');
-      ssm.inject('CreateDocument', '500-after-commit', { times });
-      const r = await run(b, { tags: tags('team=a') });
-      expect(r.error, r.log.join('\n')).toBeUndefined();
-      expect(r.result).toMatchObject({ documentVersion: '1', status: 'Active' });
-      expect(ssm.calls('CreateDocument')[0]!.committed).toBe(true);
+      const { result } = await losingAnswers('CreateDocument', times, b, { tags: tags('team=a') });
+      // The answer was lost, yet this run created the version (and the document, with its tags).
+      expect(result).toMatchObject({ documentVersion: '1', status: 'Active', versionCreated: true });
+      expect(result).toMatchObject({ documentCreated: true, changed: true, tagsChanged: ['team'] });
       expectActiveVersion(b, '1');
       expect(ssm.versions(NAME)).toHaveLength(1);
       expect(tagsOf(NAME)).toEqual({ team: 'a' });
-      expectCleanOutput(r);
     });
 
     it(`UpdateDocument (${times}×) → success with version 2`, async () => {
       await ok(await build('1.0.0'));
       const b = await build('1.1.0');
-      ssm.inject('UpdateDocument', '500-after-commit', { times });
-      const r = await run(b);
-      expect(r.error, r.log.join('\n')).toBeUndefined();
-      expect(r.result).toMatchObject({ documentVersion: '2', status: 'Active' });
+      const { result } = await losingAnswers('UpdateDocument', times, b);
+      expect(result).toMatchObject({
+        documentVersion: '2',
+        status: 'Active',
+        versionCreated: true,
+        changed: true,
+      });
       expectActiveVersion(b, '2');
       expect(ssm.versions(NAME)).toHaveLength(2);
-      expectCleanOutput(r);
     });
 
     it(`UpdateDocumentDefaultVersion (${times}×) → success, default read back`, async () => {
       await ok(await build('1.0.0'));
       const b = await build('1.1.0');
-      ssm.inject('UpdateDocumentDefaultVersion', '500-after-commit', { times });
-      const r = await run(b, { setDefault: true });
-      expect(r.error, r.log.join('\n')).toBeUndefined();
-      expect(r.result).toMatchObject({ documentVersion: '2', defaultVersion: '2' });
+      const { result } = await losingAnswers('UpdateDocumentDefaultVersion', times, b, { setDefault: true });
+      expect(result).toMatchObject({ documentVersion: '2', defaultVersion: '2', defaultChanged: true });
       expect(ssm.document(NAME)!.defaultVersion).toBe('2');
       expectActiveVersion(b, '2');
-      expectCleanOutput(r);
     });
   }
 
-  it('AddTagsToResource (1×, absorbed by the SDK retry) → success, tags applied', async () => {
-    await ok(await build('1.0.0'));
-    const b = await build('1.1.0');
-    ssm.inject('AddTagsToResource', '500-after-commit', { times: 1 });
-    const r = await run(b, { tags: tags('team=b') });
-    expect(r.error, r.log.join('\n')).toBeUndefined();
-    expect(r.result).toMatchObject({ documentVersion: '2' });
-    expect(tagsOf(NAME)).toEqual({ team: 'b' });
-    expectCleanOutput(r);
-  });
-
-  it('AddTagsToResource (3×, beyond the SDK retries) → success, tags read back', async () => {
-    await ok(await build('1.0.0'));
-    const b = await build('1.1.0');
-    ssm.inject('AddTagsToResource', '500-after-commit', { times: 3 });
-    const r = await run(b, { tags: tags('team=b') });
-    expect(tagsOf(NAME)).toEqual({ team: 'b' });
-    expect(r.error, r.log.join('\n')).toBeUndefined();
-  });
+  for (const [times, how] of [
+    [1, 'absorbed by the SDK retry'],
+    [3, 'beyond the SDK retries, read back'],
+  ] as const) {
+    it(`AddTagsToResource (${times}×, ${how}) → success, tags applied`, async () => {
+      await ok(await build('1.0.0'));
+      const { result, faults } = await losingAnswers('AddTagsToResource', times, await build('1.1.0'), {
+        tags: tags('team=b'),
+      });
+      expect(result).toMatchObject({ documentVersion: '2', tagsChanged: ['team'] });
+      expect(faults).toEqual(
+        times === 1 ? ['500-after-commit', undefined] : Array(3).fill('500-after-commit'),
+      );
+      expect(tagsOf(NAME)).toEqual({ team: 'b' });
+    });
+  }
 });
 
 describe('publish(): deadlines', () => {
@@ -635,10 +653,13 @@ describe('publish(): deadlines', () => {
     sts.inject('*', 'stall', { times: 1000 });
     const b = await build('1.0.0');
     const started = Date.now();
-    const deadlineMs = 3000;
-    const r = await fails(b, { deadline: started + deadlineMs, requestTimeoutMs: 2000 });
+    const deadlineMs = 1000;
+    const r = await fails(b, { deadline: started + deadlineMs, requestTimeoutMs: 600 });
     const elapsed = Date.now() - started;
     expect(elapsed).toBeLessThanOrEqual(deadlineMs + 2000);
+    expect(r.error.kind).toBe('timeout');
+    expect(sts.calls().length).toBeGreaterThanOrEqual(1); // the stalled identity call
+    expect(r.error.message).toContain('GetCallerIdentity');
     expect(r.error.message).toMatch(/deadline|did not complete in time|Timeout/i);
     expect(r.error.message).not.toMatch(/undefined/);
   });
@@ -648,10 +669,12 @@ describe('publish(): deadlines', () => {
     ssm.stallAll = true;
     const b = await build('1.0.0');
     const started = Date.now();
-    const r = await fails(b, { deadline: started + 2500, requestTimeoutMs: 5000 });
-    expect(Date.now() - started).toBeLessThanOrEqual(2500 + 2000);
+    const r = await fails(b, { deadline: started + 800, requestTimeoutMs: 5000 });
+    expect(Date.now() - started).toBeLessThanOrEqual(800 + 2000);
+    expect(r.error.kind).toBe('timeout');
+    expect(r.error.message).toContain('ListDocumentVersions'); // the call the endpoint held
     expect(r.error.message).toContain('reached its deadline');
-    expect(r.error.message).toMatch(/re-run/i);
+    expect(r.error.hint).toMatch(/re-run/i);
     expect(ssm.mutations().attempted).toBe(0);
     expect(s3.count('PutObject')).toBe(0);
   });
@@ -660,9 +683,9 @@ describe('publish(): deadlines', () => {
     await startServers({ statusDelayMs: 20 });
     ssm.inject('CreateDocument', 'stall', { times: 2 });
     const b = await build('1.0.0');
-    const res = await ok(b, { requestTimeoutMs: 500 });
-    expect(res.documentVersion).toBe('1');
-    expect(ssm.count('CreateDocument')).toBe(3);
+    const res = await ok(b, { requestTimeoutMs: 250 });
+    expect(res).toMatchObject({ documentVersion: '1', versionCreated: true });
+    expect(ssm.calls('CreateDocument').map((c) => c.fault)).toEqual(['stall', 'stall', undefined]);
     expectActiveVersion(b, '1');
   });
 });
@@ -677,7 +700,11 @@ describe('publish(): concurrent publishers', () => {
       const runs = await Promise.all(builds.map((b) => run(b)));
       for (const r of runs) expect(r.error?.message, r.log.join('\n')).toBeUndefined();
       expect(new Set(runs.map((r) => r.result!.documentVersion))).toEqual(new Set(['1']));
-      expect(runs.filter((r) => r.result!.changed)).toHaveLength(1);
+      expect(runs.filter((r) => r.result!.versionCreated)).toHaveLength(1);
+      // Each object was uploaded by exactly one run; a run that created nothing may still have uploaded some.
+      expect(runs.reduce((a, r) => a + r.result!.uploaded, 0)).toBe(builds[0]!.files.length + 1);
+      for (const r of runs)
+        expect(r.result!.changed).toBe(r.result!.versionCreated || r.result!.uploaded > 0);
       expect(ssm.versions(NAME)).toHaveLength(1);
       expectActiveVersion(builds[0]!, '1');
       expectS3HoldsBuild(builds[0]!);
@@ -705,6 +732,7 @@ describe('publish(): concurrent publishers', () => {
       expect(winners, runs.map((r) => r.error?.message).join('\n')).toHaveLength(1);
       const winner = builds[winners[0]!]!;
       for (const r of runs.filter((x) => x.error)) {
+        expect(r.error!.kind).toBe('conflict');
         expect(r.error!.message).toContain('1.0.0');
         expect(r.error!.message).toMatch(/different (content|manifest)/);
       }
@@ -735,5 +763,167 @@ describe('publish(): concurrent publishers', () => {
     for (const r of runs) expect(r.error?.message, r.log.join('\n')).toBeUndefined();
     expect(ssm.versions(NAME)).toHaveLength(4);
     for (const [i, b] of builds.entries()) expectActiveVersion(b, runs[i]!.result!.documentVersion);
+    // The endpoint did turn updates away, and the publishers waited and tried again.
+    expect(ssm.calls('UpdateDocument').filter((c) => c.code === 'TooManyUpdates').length).toBeGreaterThan(0);
+    expect(runs.flatMap((r) => r.log).some((l) => l.startsWith('TooManyUpdates from SSM'))).toBe(true);
+  });
+});
+
+describe('publish(): every failure is typed, with a hint that says what to do', () => {
+  afterEach(stopServers);
+
+  interface Case {
+    name: string;
+    /** Publish 1.0.0 first, so that the failing run (1.1.0) updates the document. */
+    update?: boolean;
+    /** Sets up the failure; the fault handle, when it is an injected fault. */
+    arrange?: () => Promise<{ readonly fired: number } | undefined>;
+    /** Or: an SSM fault answering every call of the operation. */
+    ssmFault?: [SsmOp, SsmFault];
+    /** How often the fault must have fired. */
+    fired?: number;
+    error: { kind: string; code: string; action?: string };
+    hint: RegExp;
+    check?: (r: Run & { error: ActionError }) => void;
+  }
+
+  /** The endpoint of `service` refuses connections. */
+  const unreachable = (service: 'STS' | 'SSM') => ({
+    arrange: async () => {
+      process.env[`AWS_ENDPOINT_URL_${service}`] = `http://127.0.0.1:${await closedPort()}`;
+      return undefined;
+    },
+    error: { kind: 'network', code: 'ECONNREFUSED' },
+    hint: new RegExp(`AWS_ENDPOINT_URL_${service}`),
+  });
+
+  const CASES: Case[] = [
+    {
+      ...unreachable('STS'),
+      name: 'an STS endpoint that refuses connections is a network failure about the endpoint, not credentials',
+      check: (r) => {
+        expect(r.error.message).toContain('GetCallerIdentity');
+        expect(told(r.error)).not.toContain('configure-aws-credentials');
+        expect(ssm.count()).toBe(0);
+      },
+    },
+    {
+      ...unreachable('SSM'),
+      name: 'an SSM endpoint that refuses connections is a network failure naming AWS_ENDPOINT_URL_SSM',
+      check: () => expect(s3.count('PutObject')).toBe(0),
+    },
+    {
+      name: 'expired credentials are a credentials failure with the configure-aws-credentials hint',
+      arrange: async () => sts.inject('GetCallerIdentity', 'expired-token'),
+      fired: 1,
+      error: { kind: 'credentials', code: 'ExpiredToken' },
+      hint: /aws-actions\/configure-aws-credentials/,
+    },
+    {
+      name: 'an identity call that is denied is a permission failure naming sts:GetCallerIdentity',
+      arrange: async () => sts.inject('GetCallerIdentity', 'access-denied'),
+      fired: 1,
+      error: { kind: 'permission', code: 'AccessDenied', action: 'sts:GetCallerIdentity' },
+      hint: /sts:GetCallerIdentity/,
+    },
+    {
+      name: 'a denied PutObject is a permission failure naming s3:PutObject; nothing reaches SSM',
+      arrange: async () => {
+        s3.deny(BUCKET, `${PREFIX}/`, ['PutObject']);
+        return undefined;
+      },
+      error: { kind: 'permission', code: 'AccessDenied', action: 's3:PutObject' },
+      hint: /Grant s3:PutObject/,
+      check: () => {
+        expect(s3.calls('PutObject').map((c) => c.status)).toEqual([403]);
+        expect(ssm.mutations().attempted).toBe(0);
+      },
+    },
+    {
+      name: 'a denied UpdateDocument is a permission failure naming ssm:UpdateDocument, asked once',
+      update: true,
+      ssmFault: ['UpdateDocument', 'access-denied'],
+      fired: 1,
+      error: { kind: 'permission', code: 'AccessDeniedException', action: 'ssm:UpdateDocument' },
+      hint: /Grant ssm:UpdateDocument/,
+      check: () => expect(ssm.count('UpdateDocument')).toBe(1),
+    },
+    {
+      name: 'InvalidDocumentVersion surfaces at once with its code instead of being retried until the deadline',
+      update: true,
+      ssmFault: ['UpdateDocument', 'not-latest'],
+      fired: 1,
+      error: { kind: 'conflict', code: 'InvalidDocumentVersion' },
+      hint: /another writer/,
+      check: (r) => {
+        expect(r.error.message).toContain('is not latest');
+        expect(r.slept).toEqual([]); // no pause before giving up
+      },
+    },
+    {
+      name: 'a ValidationException surfaces at once as an input failure',
+      update: true,
+      ssmFault: ['UpdateDocument', 'validation'],
+      fired: 1,
+      error: { kind: 'input', code: 'ValidationException' },
+      hint: /SSM limits/,
+      check: (r) => expect(r.error.message).toContain('validation error detected'),
+    },
+    {
+      name: 'TooManyUpdates that never ends is throttled after a bounded number of attempts',
+      update: true,
+      ssmFault: ['UpdateDocument', 'too-many-updates'],
+      fired: 10,
+      error: { kind: 'throttled', code: 'TooManyUpdates' },
+      hint: /one publisher at a time/,
+      check: (r) => {
+        expect(r.slept).toHaveLength(9);
+        expect(r.log.filter((l) => l.startsWith('TooManyUpdates from SSM'))).toHaveLength(9);
+      },
+    },
+    {
+      name: 'throttling beyond the SDK retries is throttled, after the SDK waited through the injected sleep',
+      ssmFault: ['ListDocumentVersions', 'throttle'],
+      fired: 3, // the SDK's 3 attempts
+      error: { kind: 'throttled', code: 'ThrottlingException' },
+      hint: /kept throttling ListDocumentVersions/,
+      check: (r) => {
+        // Full jitter on the throttling base: the first pause at most 1 s, the second at most 2 s.
+        expect(r.slept).toHaveLength(2);
+        expect(r.slept[0]).toBeLessThanOrEqual(1000);
+        expect(r.slept[1]).toBeLessThanOrEqual(2000);
+      },
+    },
+  ];
+
+  for (const c of CASES) {
+    it(c.name, async () => {
+      await startServers();
+      if (c.update) await ok(await build('1.0.0'));
+      const fault = c.ssmFault ? ssm.inject(...c.ssmFault, { times: 100 }) : await c.arrange?.();
+      const r = await fails(await build(c.update ? '1.1.0' : '1.0.0'));
+      expect(r.error).toMatchObject(c.error);
+      expect(r.error.hint).toMatch(c.hint);
+      if (c.fired !== undefined) expect(fault?.fired).toBe(c.fired);
+      c.check?.(r);
+    });
+  }
+
+  it('the deadline ends retries that would wait past it, as a timeout naming the last error', async () => {
+    await startServers();
+    await ok(await build('1.0.0'));
+    ssm.inject('UpdateDocument', 'too-many-updates', { times: 100 });
+    const time = fastTime();
+    // Pauses of 500, 1000, 2000 ms (half of each ceiling): the third would end past the deadline.
+    const r = await fails(await build('1.1.0'), {
+      now: time.now,
+      sleep: time.sleep,
+      random: () => 0.5,
+      deadline: time.now() + 3000,
+    });
+    expect(r.error).toMatchObject({ kind: 'timeout', code: 'TooManyUpdates' });
+    expect(r.error.message).toContain('reached its deadline');
+    expect(r.error.message).toContain('TooManyUpdates');
+    expect(ssm.calls('UpdateDocument').map((c) => c.fault)).toEqual(Array(3).fill('too-many-updates'));
   });
 });

@@ -1,11 +1,14 @@
-// Local STS/SSM/S3 endpoints plus the standard AWS_* variables that point the SDK at them, and a
-// small builder of publish() options from a built package.
-import { createHash } from 'node:crypto';
+// Local STS/SSM/S3 endpoints plus the standard AWS_* variables that point the SDK at them, a fast
+// clock for publish(), and a small builder of publish() options from a built package.
+import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterAll, beforeAll } from 'vitest';
 import type { PublishOptions } from '../../src/aws/publish.js';
 import { buildPackage } from '../../src/package/build.js';
 import type { BuiltFile } from '../../src/package/types.js';
+import { sha256 } from './hash.js';
 import { tempDir, validPackage } from './pkg.js';
 import { type S3Fake, startS3 } from './s3-server.js';
 import { type SsmFake, type SsmOptions, startSsm } from './ssm-server.js';
@@ -15,8 +18,7 @@ export const REGION = 'us-east-1';
 export const BUCKET = 'acme-packages';
 export const PREFIX = 'distributor';
 export const ACCOUNT = '123456789012';
-
-export const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+export const NAME = 'TestAgent';
 
 export interface Endpoints {
   s3: S3Fake;
@@ -27,9 +29,13 @@ export interface Endpoints {
   close(): Promise<void>;
 }
 
-export async function startEndpoints(ssmOpts: SsmOptions = {}): Promise<Endpoints> {
+/** Starts the three endpoints; `ssmSeesS3: false` gives an SSM endpoint for which no bucket exists. */
+export async function startEndpoints(
+  ssmOpts: SsmOptions = {},
+  o: { ssmSeesS3?: boolean } = {},
+): Promise<Endpoints> {
   const s3 = await startS3({ buckets: [BUCKET] });
-  const ssm = await startSsm({ s3, statusDelayMs: 20, ...ssmOpts });
+  const ssm = await startSsm({ ...(o.ssmSeesS3 === false ? {} : { s3 }), statusDelayMs: 20, ...ssmOpts });
   const sts = await startSts({ account: ACCOUNT, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/publisher/ci` });
   const none = path.join(tempDir('aws-'), 'none');
   const env = {
@@ -54,17 +60,74 @@ export async function startEndpoints(ssmOpts: SsmOptions = {}): Promise<Endpoint
   };
 }
 
+const CLEARED = ['AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_ENDPOINT_URL'];
+
 /** Points this process's SDK clients at the endpoints (the SDK reads process.env when a client is made). */
 export function useEndpoints(e: Endpoints): void {
-  for (const k of ['AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_ENDPOINT_URL']) delete process.env[k];
+  for (const k of CLEARED) delete process.env[k];
   Object.assign(process.env, e.env);
 }
 
+/** Registers hooks that put back, after the file's tests, every AWS_* variable useEndpoints() changes. */
+export function restoreAwsEnvAfterAll(): void {
+  const keys = [
+    ...CLEARED,
+    'AWS_ENDPOINT_URL_SSM',
+    'AWS_ENDPOINT_URL_S3',
+    'AWS_ENDPOINT_URL_STS',
+    'AWS_ACCESS_KEY_ID',
+  ];
+  keys.push('AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE');
+  keys.push('AWS_EC2_METADATA_DISABLED');
+  const saved: Record<string, string | undefined> = {};
+  beforeAll(() => {
+    for (const k of keys) saved[k] = process.env[k];
+  });
+  afterAll(() => {
+    for (const k of keys) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+  });
+}
+
+// ---------------------------------------------------------------- time
+
+export interface FastTime {
+  now: () => number;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Every pause publish() asked for, in ms, in order. */
+  readonly slept: number[];
+}
+
+/**
+ * A clock on which publish()'s pauses pass `factor` times faster: each sleep really waits ms/factor
+ * (so the endpoints, which run on real time, still move on) and the clock then jumps by the rest.
+ */
+export function fastTime(factor = 50): FastTime {
+  let skipped = 0;
+  const slept: number[] = [];
+  return {
+    now: () => Date.now() + skipped,
+    sleep: async (ms, signal) => {
+      slept.push(ms);
+      const real = ms / factor;
+      await delay(real, undefined, signal ? { signal } : {});
+      skipped += ms - real;
+    },
+    slept,
+  };
+}
+
+// ---------------------------------------------------------------- builds
+
 export interface Built {
+  name: string;
   version: string;
   files: BuiltFile[];
   manifestPath: string;
   manifestBytes: Buffer;
+  manifestSha256: string;
 }
 
 /** Builds the valid two-payload test package at `version` (a `variant` changes one file's bytes). */
@@ -75,18 +138,27 @@ export async function buildVersion(version: string, variant = ''): Promise<Built
     outputDir: path.join(tempDir(), 'out'),
     version: { value: version, source: 'test' },
   });
-  if (!r.ok) throw new Error(`test package did not build: ${JSON.stringify(r.diagnostics)}`);
+  if (!r.ok || !r.output) throw new Error(`test package did not build: ${JSON.stringify(r.diagnostics)}`);
+  const out = r.output;
+  const manifestBytes = readFileSync(out.manifestPath);
+  if (sha256(manifestBytes) !== out.manifestSha256)
+    throw new Error('manifest.json does not hash to manifestSha256');
   return {
+    name: r.name,
     version,
-    files: r.files,
-    manifestPath: r.manifestPath!,
-    manifestBytes: readFileSync(r.manifestPath!),
+    files: out.files,
+    manifestPath: out.manifestPath,
+    manifestBytes,
+    manifestSha256: out.manifestSha256,
   };
 }
 
+/** publish() options for `b` against the endpoints in process.env, on a fast clock unless `over` says otherwise. */
 export function publishOptions(b: Built, over: Partial<PublishOptions> = {}): PublishOptions {
+  const time = over.now ? undefined : fastTime();
+  const now = over.now ?? time!.now;
   return {
-    name: 'TestAgent',
+    name: NAME,
     version: b.version,
     files: b.files,
     manifestPath: b.manifestPath,
@@ -98,12 +170,14 @@ export function publishOptions(b: Built, over: Partial<PublishOptions> = {}): Pu
     onExistingVersion: 'skip-if-identical',
     tags: [],
     waitTimeoutMs: 20_000,
-    maxPollDelayMs: 50,
+    maxPollDelayMs: 200,
     requestTimeoutMs: 400,
-    deadline: Date.now() + 60_000,
+    deadline: now() + 60_000,
     actionVersion: 'test',
     env: process.env,
     log: () => {},
+    now,
+    sleep: time?.sleep,
     ...over,
   };
 }
@@ -111,7 +185,7 @@ export function publishOptions(b: Built, over: Partial<PublishOptions> = {}): Pu
 /** Problems with what the endpoints hold for `b` published as TestAgent; empty when it converged. */
 export function convergenceProblems(e: Endpoints, b: Built, expectDefault: boolean): string[] {
   const problems: string[] = [];
-  const ours = e.ssm.versions('TestAgent').filter((v) => v.versionName === b.version);
+  const ours = e.ssm.versions(NAME).filter((v) => v.versionName === b.version);
   if (ours.length !== 1) problems.push(`${ours.length} versions named ${b.version}`);
   const v = ours[0];
   if (v) {
@@ -121,10 +195,10 @@ export function convergenceProblems(e: Endpoints, b: Built, expectDefault: boole
       JSON.stringify(JSON.parse(v.content)) !== JSON.stringify(JSON.parse(b.manifestBytes.toString('utf8')))
     )
       problems.push('stored manifest differs');
-    if (expectDefault && e.ssm.document('TestAgent')?.defaultVersion !== v.documentVersion)
+    if (expectDefault && e.ssm.document(NAME)?.defaultVersion !== v.documentVersion)
       problems.push('default not ours');
   }
-  const prefix = `${PREFIX}/TestAgent/${b.version}/`;
+  const prefix = `${PREFIX}/${NAME}/${b.version}/`;
   const local = new Map([
     ...b.files.map((f) => [f.name, readFileSync(f.path)] as const),
     ['manifest.json', b.manifestBytes] as const,
@@ -135,4 +209,13 @@ export function convergenceProblems(e: Endpoints, b: Built, expectDefault: boole
     if (!want || !got || sha256(got) !== sha256(want)) problems.push(`s3 key ${key} holds other content`);
   }
   return problems;
+}
+
+/** A loopback port nothing listens on (bound, then released): an endpoint that refuses connections. */
+export async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((ok) => srv.listen(0, '127.0.0.1', ok));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((ok) => srv.close(() => ok()));
+  return port;
 }

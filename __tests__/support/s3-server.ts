@@ -5,192 +5,12 @@
 // `x-amz-checksum-mode: ENABLED`. Path-style and virtual-host-style addressing both work (the bucket is
 // taken from the Host header when it is a subdomain of the endpoint host).
 //
-// Besides the S3 fake this module holds the small pieces the SSM and STS fakes share: listening on a
-// loopback port, closing every socket, reading bodies, and the per-operation fault schedule.
+// The server plumbing (listening, faults, stalls) is in fake-http.ts, shared with the SSM and STS fakes.
 import { createHash, randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import zlib from 'node:zlib';
-
-// ====================================================================== shared by the fakes
-
-/** How to apply an injected fault. `after` skips that many matching calls first; `times` defaults to 1. */
-export interface InjectOptions {
-  times?: number;
-  after?: number;
-  /** For `stall`: answer normally after this many ms instead of never. */
-  stallMs?: number;
-}
-
-/** A scheduled fault; `remaining` counts down as it fires, `cancel()` removes it. */
-export interface FaultHandle {
-  readonly remaining: number;
-  readonly fired: number;
-  cancel(): void;
-}
-
-interface FaultRule<F> {
-  op: string;
-  fault: F;
-  skip: number;
-  remaining: number;
-  fired: number;
-  stallMs: number | undefined;
-}
-
-/** Per-operation fault rules ("the next N calls of Op after skipping M"); `*` matches every operation. */
-export class FaultSchedule<F extends string> {
-  private rules: FaultRule<F>[] = [];
-
-  add(op: string, fault: F, opts: InjectOptions = {}): FaultHandle {
-    const times = opts.times ?? 1;
-    const after = opts.after ?? 0;
-    if (!(times >= 1) || !(after >= 0)) throw new RangeError(`inject: times must be >= 1 and after >= 0`);
-    const rule: FaultRule<F> = { op, fault, skip: after, remaining: times, fired: 0, stallMs: opts.stallMs };
-    this.rules.push(rule);
-    return {
-      get remaining() {
-        return rule.remaining;
-      },
-      get fired() {
-        return rule.fired;
-      },
-      cancel: () => {
-        rule.remaining = 0;
-        this.rules = this.rules.filter((r) => r !== rule);
-      },
-    };
-  }
-
-  /** The fault for this call, if any. Every matching rule sees the call; the first due one fires. */
-  take(op: string): { fault: F; stallMs: number | undefined } | undefined {
-    let hit: { fault: F; stallMs: number | undefined } | undefined;
-    for (const r of this.rules) {
-      if (r.op !== op && r.op !== '*') continue;
-      if (r.skip > 0) {
-        r.skip--;
-        continue;
-      }
-      if (!hit && r.remaining > 0) {
-        r.remaining--;
-        r.fired++;
-        hit = { fault: r.fault, stallMs: r.stallMs };
-      }
-    }
-    this.rules = this.rules.filter((r) => r.remaining > 0);
-    return hit;
-  }
-
-  clear(): void {
-    this.rules = [];
-  }
-}
-
-/** A loopback HTTP server that can be closed with every socket and timer it owns. */
-export class Harness {
-  readonly server: http.Server;
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly stalled = new Set<http.ServerResponse>();
-  private closed = false;
-
-  constructor(handler: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) {
-    this.server = http.createServer((req, res) => {
-      handler(req, res).catch((err: unknown) => {
-        if (!res.headersSent && !res.destroyed) {
-          res.writeHead(500, { 'content-type': 'text/plain' });
-          res.end(`fake server bug: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-        } else res.destroy();
-      });
-    });
-    this.server.keepAliveTimeout = 1000;
-  }
-
-  async listen(): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    return (this.server.address() as AddressInfo).port;
-  }
-
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
-  /** setTimeout that close() clears. */
-  later(ms: number, fn: () => void): NodeJS.Timeout {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, ms);
-    this.timers.add(t);
-    return t;
-  }
-
-  cancel(t: NodeJS.Timeout | undefined): void {
-    if (!t) return;
-    clearTimeout(t);
-    this.timers.delete(t);
-  }
-
-  /** Holds the response: never answered (until close) or, with `ms`, resumed by `then` after that delay. */
-  stall(res: http.ServerResponse, ms: number | undefined, then: () => void): void {
-    this.stalled.add(res);
-    res.on('close', () => this.stalled.delete(res));
-    if (ms !== undefined && Number.isFinite(ms)) {
-      this.later(ms, () => {
-        this.stalled.delete(res);
-        if (!res.destroyed) then();
-      });
-    }
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    for (const res of this.stalled) res.destroy();
-    this.stalled.clear();
-    const done = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await done;
-  }
-}
-
-export function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-/** Destroys the connection without an answer (the client sees ECONNRESET / "socket hang up"). */
-export function resetConnection(req: http.IncomingMessage, res: http.ServerResponse): void {
-  req.socket.destroy();
-  res.destroy();
-}
-
-export function xmlEscape(s: string): string {
-  return s
-    .replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
-}
-
-/** Deterministic request ids: `<prefix><counter as 16 hex digits>` (upper-case). */
-export function idMaker(prefix = ''): () => string {
-  let n = 0;
-  return () =>
-    `${prefix}${(++n)
-      .toString(16)
-      .toUpperCase()
-      .padStart(16 - prefix.length, '0')}`;
-}
+import { type FakeControls, Harness, idMaker, readBody, resetConnection, xmlEscape } from './fake-http.js';
+import { md5, sha256 } from './hash.js';
 
 // ====================================================================== checksums
 
@@ -272,7 +92,7 @@ export function digest(alg: ChecksumAlgorithm, data: Buffer): Buffer {
     case 'SHA1':
       return createHash('sha1').update(data).digest();
     case 'SHA256':
-      return createHash('sha256').update(data).digest();
+      return Buffer.from(sha256(data), 'hex');
   }
 }
 
@@ -363,12 +183,8 @@ export type LookupResult =
       hostId: string;
     };
 
-export interface S3Fake {
-  /** `http://127.0.0.1:<port>` */
-  readonly endpoint: string;
-  readonly port: number;
+export interface S3Fake extends FakeControls<S3Fault, S3Op> {
   readonly region: string;
-  close(): Promise<void>;
   createBucket(name: string, region?: string): void;
   buckets(): string[];
   /** Writes an object directly (no HTTP), stored checksum SHA256. */
@@ -378,10 +194,6 @@ export interface S3Fake {
   keys(bucket: string, prefix?: string): string[];
   /** Denies `ops` (default: every object and bucket operation) on keys starting with `keyPrefix` ('' = the whole bucket). Returns an undo function. */
   deny(bucket: string, keyPrefix?: string, ops?: S3Op[]): () => void;
-  inject(op: S3Op | '*', fault: S3Fault, opts?: InjectOptions): FaultHandle;
-  clearFaults(): void;
-  /** While true every request is held unanswered (until close, or until switched off for new requests). */
-  stallAll: boolean;
   calls(op?: S3Op): S3Call[];
   count(op?: S3Op): number;
   /**
@@ -555,11 +367,9 @@ export async function startS3(opts: S3Options = {}): Promise<S3Fake> {
   const checkRegion = opts.checkRegion ?? true;
   const buckets = new Map<string, Bucket>();
   const denials: Denial[] = [];
-  const faults = new FaultSchedule<S3Fault>();
   const log: S3Call[] = [];
   const requestId = idMaker();
   const hostId = () => Buffer.from(`host-${randomUUID()}`).toString('base64');
-  let stallAll = false;
 
   const makeBucket = (name: string, r = region) => {
     if (!BUCKET_RE.test(name)) throw new RangeError(`invalid bucket name ${name}`);
@@ -580,7 +390,7 @@ export async function startS3(opts: S3Options = {}): Promise<S3Fake> {
   ) => {
     const obj: StoredObject = {
       body,
-      etag: `"${createHash('md5').update(body).digest('hex')}"`,
+      etag: `"${md5(body)}"`,
       contentType,
       lastModified: new Date(Math.floor(Date.now() / 1000) * 1000),
       metadata: meta,
@@ -671,29 +481,28 @@ export async function startS3(opts: S3Options = {}): Promise<S3Fake> {
           );
         }
       }
-    } else if (
-      /^[0-9a-f]{64}$/.test(contentSha) &&
-      createHash('sha256').update(body).digest('hex') !== contentSha
-    ) {
+    } else if (/^[0-9a-f]{64}$/.test(contentSha) && sha256(body) !== contentSha) {
       throw new S3Error(
         400,
         'XAmzContentSHA256Mismatch',
         "The provided 'x-amz-content-sha256' header does not match what was computed.",
         {
           ClientComputedContentSHA256: contentSha,
-          S3ComputedContentSHA256: createHash('sha256').update(body).digest('hex'),
+          S3ComputedContentSHA256: sha256(body),
         },
       );
     }
-    const md5 = h['content-md5'];
-    if (md5 !== undefined) {
-      const dec = Buffer.from(String(md5), 'base64');
-      if (dec.length !== 16 || dec.toString('base64') !== md5)
-        throw new S3Error(400, 'InvalidDigest', MESSAGES.InvalidDigest, { 'Content-MD5': String(md5) });
-      if (!createHash('md5').update(body).digest().equals(dec)) {
+    const contentMd5 = h['content-md5'];
+    if (contentMd5 !== undefined) {
+      const dec = Buffer.from(String(contentMd5), 'base64');
+      if (dec.length !== 16 || dec.toString('base64') !== contentMd5)
+        throw new S3Error(400, 'InvalidDigest', MESSAGES.InvalidDigest, {
+          'Content-MD5': String(contentMd5),
+        });
+      if (!Buffer.from(md5(body), 'hex').equals(dec)) {
         throw new S3Error(400, 'BadDigest', MESSAGES.BadDigestMd5, {
-          ExpectedDigest: String(md5),
-          CalculatedDigest: createHash('md5').update(body).digest('base64'),
+          ExpectedDigest: String(contentMd5),
+          CalculatedDigest: md5(body, 'base64'),
         });
       }
     }
@@ -753,7 +562,7 @@ export async function startS3(opts: S3Options = {}): Promise<S3Fake> {
       stored[i] = stored[i]! ^ 0xff;
     }
     const obj = store(b, key, stored, String(h['content-type'] ?? 'binary/octet-stream'), meta, alg);
-    const etag = corrupt ? `"${createHash('md5').update(body).digest('hex')}"` : obj.etag;
+    const etag = corrupt ? `"${md5(body)}"` : obj.etag;
     const value = corrupt ? checksumB64(alg, body) : obj.checksum.value;
     return {
       status: 200,
@@ -959,7 +768,7 @@ export async function startS3(opts: S3Options = {}): Promise<S3Fake> {
     };
   };
 
-  const harness: Harness = new Harness(async (req, res): Promise<void> => {
+  const harness = new Harness<S3Fault>(async (req, res): Promise<void> => {
     const raw = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://fake');
     const { bucket, key, style } = splitTarget(req, url);
@@ -1006,7 +815,7 @@ export async function startS3(opts: S3Options = {}): Promise<S3Fake> {
         fail(new S3Error(403, 'AccessDenied', MESSAGES.AccessDenied));
         return;
       }
-      const f = faults.take(op);
+      const f = harness.faults.take(op);
       call.fault = f?.fault;
       switch (f?.fault) {
         case undefined:
@@ -1037,16 +846,11 @@ export async function startS3(opts: S3Options = {}): Promise<S3Fake> {
           break;
       }
     };
-    if (stallAll) return harness.stall(res, undefined, proceed);
+    if (harness.stallAll) return harness.stall(res, undefined, proceed);
     proceed();
   });
-  const port = await harness.listen();
-
-  const fake: S3Fake = {
-    endpoint: `http://127.0.0.1:${port}`,
-    port,
+  const own: Omit<S3Fake, keyof FakeControls<S3Fault>> = {
     region,
-    close: () => harness.close(),
     createBucket: (name, r) => makeBucket(name, r),
     buckets: () => [...buckets.keys()].sort(),
     putObject(bucket, key, body, contentType = 'application/zip') {
@@ -1067,7 +871,7 @@ export async function startS3(opts: S3Options = {}): Promise<S3Fake> {
         metadata: { ...o.metadata },
         checksum: { ...o.checksum },
         checksumSHA256: o.checksum.algorithm === 'SHA256' ? o.checksum.value : undefined,
-        sha256Hex: createHash('sha256').update(o.body).digest('hex'),
+        sha256Hex: sha256(o.body),
       };
     },
     keys: (bucket, prefix = '') =>
@@ -1079,14 +883,6 @@ export async function startS3(opts: S3Options = {}): Promise<S3Fake> {
         const i = denials.indexOf(d);
         if (i >= 0) denials.splice(i, 1);
       };
-    },
-    inject: (op, fault, o) => faults.add(op, fault, o),
-    clearFaults: () => faults.clear(),
-    get stallAll() {
-      return stallAll;
-    },
-    set stallAll(v: boolean) {
-      stallAll = v;
     },
     calls: (op) => log.filter((c) => !op || c.op === op).map((c) => ({ ...c, headers: { ...c.headers } })),
     count: (op) => log.filter((c) => !op || c.op === op).length,
@@ -1100,5 +896,5 @@ export async function startS3(opts: S3Options = {}): Promise<S3Fake> {
       return { ok: true, object: o };
     },
   };
-  return fake;
+  return Object.assign(await harness.start(), own);
 }

@@ -9,18 +9,11 @@
 // operation can be made to fail (throttling, 5xx before or after the commit, TooManyUpdates, stalls,
 // connection resets). Behaviour that the public record leaves open is configurable; texts the fake had to
 // choose are listed in TEXT below.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
-import {
-  type FaultHandle,
-  FaultSchedule,
-  Harness,
-  type InjectOptions,
-  idMaker,
-  readBody,
-  resetConnection,
-  type S3Fake,
-} from './s3-server.js';
+import { type FakeControls, Harness, idMaker, readBody, resetConnection } from './fake-http.js';
+import { sha256 as sha256hex } from './hash.js';
+import type { S3Fake } from './s3-server.js';
 
 // ====================================================================== types
 
@@ -52,9 +45,16 @@ export const MUTATING_OPS: readonly SsmOp[] = [
  * committed; `500-after-commit` applies the call, then answers 500; `503` 503 ServiceUnavailable;
  * `too-many-updates` 400 TooManyUpdates; `stall` holds the request unanswered until close (or, with
  * `stallMs`, answers normally after that delay); `reset` destroys the connection without an answer;
- * `reset-after-commit` applies the call, then destroys the connection.
+ * `reset-after-commit` applies the call, then destroys the connection. Answers the service gives for a
+ * caller or a request it refuses, with nothing committed: `access-denied` 400 AccessDeniedException,
+ * `expired-token` 400 ExpiredTokenException, `validation` 400 ValidationException, `not-latest` 400
+ * InvalidDocumentVersion (the version to update is not the latest).
  */
 export type SsmFault =
+  | 'access-denied'
+  | 'expired-token'
+  | 'validation'
+  | 'not-latest'
   | 'throttle'
   | '500-before'
   | '500-after-commit'
@@ -172,15 +172,11 @@ export interface SsmConfig {
   documentLimit: number;
 }
 
-export interface SsmFake {
-  /** `http://127.0.0.1:<port>` */
-  readonly endpoint: string;
-  readonly port: number;
+export interface SsmFake extends FakeControls<SsmFault, SsmOp> {
   readonly region: string;
   readonly accountId: string;
   /** Live settings; changes apply to later calls (a new statusDelayMs applies to versions created afterwards). */
   readonly config: SsmConfig;
-  close(): Promise<void>;
   documents(): DocumentView[];
   document(name: string): DocumentView | undefined;
   versions(name: string): VersionView[];
@@ -189,10 +185,6 @@ export interface SsmFake {
   settle(name?: string, documentVersion?: string): void;
   /** Forces a version's status (for waiter tests); clears any pending transition. */
   setStatus(name: string, documentVersion: string, status: DocumentStatus, statusInformation?: string): void;
-  inject(op: SsmOp | '*', fault: SsmFault, opts?: InjectOptions): FaultHandle;
-  clearFaults(): void;
-  /** While true every request is held unanswered (until close). */
-  stallAll: boolean;
   calls(op?: string): SsmCall[];
   count(op?: string): number;
   /** Calls to mutating operations: attempted (received) and committed (changed state), overall and per op. */
@@ -283,6 +275,11 @@ export const TEXT = {
   internal: 'Internal Server Error',
   unavailable: 'Service Unavailable',
   missingAuth: 'Missing Authentication Token',
+  // [O] the shape of IAM's denial message.
+  notAuthorized: (op: string, resource: string) =>
+    `User: arn:aws:sts::123456789012:assumed-role/publisher/ci is not authorized to perform: ssm:${op} on resource: ${resource} because no identity-based policy allows the ssm:${op} action`,
+  // [I] the standard text.
+  expiredToken: 'The security token included in the request is expired',
 } as const;
 
 // ====================================================================== constraints (§2)
@@ -511,19 +508,9 @@ const joinKey = (prefix: string, file: string) =>
 
 // ====================================================================== state
 
-interface Version {
-  documentVersion: string;
-  versionName: string | undefined;
-  content: string;
-  hash: string;
-  format: string;
-  status: DocumentStatus;
-  statusInformation: string | undefined;
-  attachmentsSource: AttachmentSource[];
-  attachmentNames: string[];
-  files: AttachmentFile[];
+/** What the fake keeps per version: the view's fields that are not derived from the document, and more. */
+interface Version extends Omit<VersionView, 'name' | 'isDefault' | 'isLatest'> {
   blobs: Map<string, Buffer>;
-  createdDate: Date;
   due: number | undefined;
   timer: NodeJS.Timeout | undefined;
   manifest: Manifest | undefined;
@@ -548,7 +535,6 @@ interface Manifest {
 }
 
 const epoch = (d: Date) => Math.round(d.getTime()) / 1000;
-const sha256hex = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
 
 /** Parses and checks a Package manifest; throws InvalidDocumentContent. */
 function checkManifest(content: string): Manifest {
@@ -620,10 +606,8 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
   const docs = new Map<string, Doc>();
   const locks = new Map<string, Promise<void>>();
   const tokens = new Map<string, { op: string; name: string; after: number }>();
-  const faults = new FaultSchedule<SsmFault>();
   const log: SsmCall[] = [];
   const s3RequestId = idMaker();
-  let stallAll = false;
   let endpoint = '';
 
   // ------------------------------------------------------------ lookups
@@ -939,6 +923,60 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
     }
   };
 
+  /** The members CreateDocument and UpdateDocument share, checked against the model. */
+  const readDocumentInput = (b: Body, vs: Violations) => {
+    const d = {
+      name: str(b, 'Name'),
+      content: str(b, 'Content'),
+      versionName: str(b, 'VersionName'),
+      displayName: str(b, 'DisplayName'),
+      targetType: str(b, 'TargetType'),
+    };
+    if (vs.required('name', d.name)) vs.pattern('name', d.name, RE.documentName);
+    if (vs.required('content', d.content)) vs.length('content', d.content, 1, undefined);
+    vs.pattern('versionName', d.versionName, RE.versionName);
+    vs.length('displayName', d.displayName, undefined, 1024);
+    vs.pattern('displayName', d.displayName, RE.displayName);
+    vs.length('targetType', d.targetType, undefined, 200);
+    vs.pattern('targetType', d.targetType, RE.targetType);
+    return d;
+  };
+
+  /** The version DescribeDocument/GetDocument name (Name, DocumentVersion, VersionName), checked (then `more`). */
+  const namedVersion = (b: Body, more: (vs: Violations) => void = () => {}) => {
+    const vs = new Violations();
+    const name = str(b, 'Name');
+    const documentVersion = str(b, 'DocumentVersion');
+    const versionName = str(b, 'VersionName');
+    if (vs.required('name', name)) vs.pattern('name', name, RE.documentArn);
+    vs.pattern('documentVersion', documentVersion, RE.documentVersion);
+    vs.pattern('versionName', versionName, RE.versionName);
+    more(vs);
+    vs.throwIfAny();
+    const d = needDoc(name!);
+    return { d, v: pick(d, documentVersion, versionName) };
+  };
+
+  // ------------------------------------------------------------ tag operations' target
+
+  /** Validates ResourceType/ResourceId of a tag operation (then `more`), and returns the document's name. */
+  const tagTarget = (b: Body, more: (vs: Violations) => void = () => {}): string => {
+    const vs = new Violations();
+    const type = str(b, 'ResourceType');
+    const id = str(b, 'ResourceId');
+    if (vs.required('resourceType', type)) vs.oneOf('resourceType', type, RESOURCE_TYPES);
+    vs.required('resourceId', id);
+    more(vs);
+    vs.throwIfAny();
+    if (type !== 'Document') throw new ApiError('InvalidResourceType', TEXT.invalidResourceType);
+    return nameOf(id!);
+  };
+  const taggedDoc = (name: string): Doc => {
+    const d = docs.get(name);
+    if (!d) throw new ApiError('InvalidResourceId', TEXT.invalidResourceId);
+    return d;
+  };
+
   // ------------------------------------------------------------ operations
 
   type Ctx = { committed: boolean };
@@ -947,22 +985,11 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
   const ops: Record<SsmOp, Handler> = {
     CreateDocument: async (b, ctx) => {
       const vs = new Violations();
-      const name = str(b, 'Name');
-      const content = str(b, 'Content');
+      const { name, content, versionName, displayName, targetType } = readDocumentInput(b, vs);
       const type = str(b, 'DocumentType') ?? 'Command';
       const format = str(b, 'DocumentFormat') ?? 'JSON';
-      const versionName = str(b, 'VersionName');
-      const displayName = str(b, 'DisplayName');
-      const targetType = str(b, 'TargetType');
-      if (vs.required('name', name)) vs.pattern('name', name, RE.documentName);
-      if (vs.required('content', content)) vs.length('content', content, 1, undefined);
       vs.oneOf('documentType', type, DOCUMENT_TYPES);
       vs.oneOf('documentFormat', format, FORMATS);
-      vs.pattern('versionName', versionName, RE.versionName);
-      vs.length('displayName', displayName, undefined, 1024);
-      vs.pattern('displayName', displayName, RE.displayName);
-      vs.length('targetType', targetType, undefined, 200);
-      vs.pattern('targetType', targetType, RE.targetType);
       const attachments = readAttachments(b, vs);
       const tags = readTags(b, 'Tags', 'tags', vs);
       vs.length('tags', tags, 0, 1000);
@@ -1000,22 +1027,11 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
 
     UpdateDocument: async (b, ctx) => {
       const vs = new Violations();
-      const name = str(b, 'Name');
-      const content = str(b, 'Content');
+      const { name, content, versionName, displayName, targetType } = readDocumentInput(b, vs);
       const format = str(b, 'DocumentFormat');
-      const versionName = str(b, 'VersionName');
       const documentVersion = str(b, 'DocumentVersion');
-      const displayName = str(b, 'DisplayName');
-      const targetType = str(b, 'TargetType');
-      if (vs.required('name', name)) vs.pattern('name', name, RE.documentName);
-      if (vs.required('content', content)) vs.length('content', content, 1, undefined);
       vs.oneOf('documentFormat', format, FORMATS);
-      vs.pattern('versionName', versionName, RE.versionName);
       vs.pattern('documentVersion', documentVersion, RE.documentVersion);
-      vs.length('displayName', displayName, undefined, 1024);
-      vs.pattern('displayName', displayName, RE.displayName);
-      vs.length('targetType', targetType, undefined, 200);
-      vs.pattern('targetType', targetType, RE.targetType);
       const attachments = readAttachments(b, vs);
       vs.throwIfAny();
       contentTooBig(content!);
@@ -1059,31 +1075,13 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
     },
 
     DescribeDocument: (b) => {
-      const vs = new Violations();
-      const name = str(b, 'Name');
-      const documentVersion = str(b, 'DocumentVersion');
-      const versionName = str(b, 'VersionName');
-      if (vs.required('name', name)) vs.pattern('name', name, RE.documentArn);
-      vs.pattern('documentVersion', documentVersion, RE.documentVersion);
-      vs.pattern('versionName', versionName, RE.versionName);
-      vs.throwIfAny();
-      const d = needDoc(name!);
-      return { Document: description(d, pick(d, documentVersion, versionName)) };
+      const { d, v } = namedVersion(b);
+      return { Document: description(d, v) };
     },
 
     GetDocument: (b) => {
-      const vs = new Violations();
-      const name = str(b, 'Name');
-      const documentVersion = str(b, 'DocumentVersion');
-      const versionName = str(b, 'VersionName');
       const format = str(b, 'DocumentFormat');
-      if (vs.required('name', name)) vs.pattern('name', name, RE.documentArn);
-      vs.pattern('documentVersion', documentVersion, RE.documentVersion);
-      vs.pattern('versionName', versionName, RE.versionName);
-      vs.oneOf('documentFormat', format, FORMATS);
-      vs.throwIfAny();
-      const d = needDoc(name!);
-      const v = pick(d, documentVersion, versionName);
+      const { d, v } = namedVersion(b, (vs) => vs.oneOf('documentFormat', format, FORMATS));
       const out: Record<string, unknown> = {
         Name: d.name,
         CreatedDate: epoch(v.createdDate),
@@ -1201,19 +1199,13 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
     },
 
     AddTagsToResource: async (b, ctx) => {
-      const vs = new Violations();
-      const type = str(b, 'ResourceType');
-      const id = str(b, 'ResourceId');
-      if (vs.required('resourceType', type)) vs.oneOf('resourceType', type, RESOURCE_TYPES);
-      vs.required('resourceId', id);
-      const tags = readTags(b, 'Tags', 'tags', vs);
-      if (vs.required('tags', tags)) vs.length('tags', tags, undefined, 1000);
-      vs.throwIfAny();
-      if (type !== 'Document') throw new ApiError('InvalidResourceType', TEXT.invalidResourceType);
-      const name = nameOf(id!);
+      let tags: Tag[] | undefined;
+      const name = tagTarget(b, (vs) => {
+        tags = readTags(b, 'Tags', 'tags', vs);
+        if (vs.required('tags', tags)) vs.length('tags', tags, undefined, 1000);
+      });
       return withLock(name, () => {
-        const d = docs.get(name);
-        if (!d) throw new ApiError('InvalidResourceId', TEXT.invalidResourceId);
+        const d = taggedDoc(name);
         const merged = dedupeTags([...d.tags, ...tags!]);
         if (merged.length > MAX_TAGS) throw new ApiError('TooManyTagsError', TEXT.tooManyTags);
         d.tags = merged;
@@ -1223,19 +1215,10 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
     },
 
     RemoveTagsFromResource: async (b, ctx) => {
-      const vs = new Violations();
-      const type = str(b, 'ResourceType');
-      const id = str(b, 'ResourceId');
       const keys = strList(b, 'TagKeys');
-      if (vs.required('resourceType', type)) vs.oneOf('resourceType', type, RESOURCE_TYPES);
-      vs.required('resourceId', id);
-      vs.required('tagKeys', keys);
-      vs.throwIfAny();
-      if (type !== 'Document') throw new ApiError('InvalidResourceType', TEXT.invalidResourceType);
-      const name = nameOf(id!);
+      const name = tagTarget(b, (vs) => vs.required('tagKeys', keys));
       return withLock(name, () => {
-        const d = docs.get(name);
-        if (!d) throw new ApiError('InvalidResourceId', TEXT.invalidResourceId);
+        const d = taggedDoc(name);
         d.tags = d.tags.filter((t) => !keys!.includes(t.Key));
         ctx.committed = true;
         return {};
@@ -1243,15 +1226,7 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
     },
 
     ListTagsForResource: (b) => {
-      const vs = new Violations();
-      const type = str(b, 'ResourceType');
-      const id = str(b, 'ResourceId');
-      if (vs.required('resourceType', type)) vs.oneOf('resourceType', type, RESOURCE_TYPES);
-      vs.required('resourceId', id);
-      vs.throwIfAny();
-      if (type !== 'Document') throw new ApiError('InvalidResourceType', TEXT.invalidResourceType);
-      const d = docs.get(nameOf(id!));
-      if (!d) throw new ApiError('InvalidResourceId', TEXT.invalidResourceId);
+      const d = taggedDoc(tagTarget(b));
       return { TagList: d.tags.map((t) => ({ ...t })) };
     },
   };
@@ -1285,7 +1260,7 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
     res.end(blob);
   };
 
-  const harness: Harness = new Harness(async (req, res): Promise<void> => {
+  const harness = new Harness<SsmFault>(async (req, res): Promise<void> => {
     const raw = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://fake');
     if (req.method === 'GET' && url.pathname.startsWith('/_attachments/'))
@@ -1366,11 +1341,26 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
         }
       };
       const answer = (r: Awaited<ReturnType<typeof run>>) => (r.ok ? reply(200, r.out) : fail(r.err));
-      const f = faults.take(opName);
+      const f = harness.faults.take(opName);
       call.fault = f?.fault;
       switch (f?.fault) {
         case undefined:
           return answer(await run());
+        case 'access-denied':
+          return fail(
+            new ApiError('AccessDeniedException', TEXT.notAuthorized(opName, String(input.Name ?? '*'))),
+          );
+        case 'expired-token':
+          return fail(new ApiError('ExpiredTokenException', TEXT.expiredToken));
+        case 'validation':
+          return fail(
+            new ApiError(
+              'ValidationException',
+              `1 validation error detected: Value '${fmt(input.Name)}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ${RE.documentName}`,
+            ),
+          );
+        case 'not-latest':
+          return fail(new ApiError('InvalidDocumentVersion', TEXT.notLatest(String(input.Name ?? ''))));
         case 'throttle':
           return fail(new ApiError('ThrottlingException', TEXT.throttled));
         case '500-before':
@@ -1395,11 +1385,11 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
           return resetConnection(req, res);
       }
     };
-    if (stallAll) return harness.stall(res, undefined, () => void handle());
+    if (harness.stallAll) return harness.stall(res, undefined, () => void handle());
     return handle();
   });
-  const port = await harness.listen();
-  endpoint = `http://127.0.0.1:${port}`;
+  const controls = await harness.start();
+  endpoint = controls.endpoint;
 
   const findVersion = (name: string, n: string) => {
     const d = docs.get(name);
@@ -1408,13 +1398,10 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
     return { d, v };
   };
 
-  return {
-    endpoint,
-    port,
+  const own: Omit<SsmFake, keyof FakeControls<SsmFault>> = {
     region,
     accountId,
     config,
-    close: () => harness.close(),
     documents: () => {
       settleDue();
       return [...docs.values()].map(docView);
@@ -1454,14 +1441,6 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
       v.status = status;
       v.statusInformation = info;
     },
-    inject: (op, fault, o) => faults.add(op, fault, o),
-    clearFaults: () => faults.clear(),
-    get stallAll() {
-      return stallAll;
-    },
-    set stallAll(v: boolean) {
-      stallAll = v;
-    },
     calls: (op) => log.filter((c) => !op || c.op === op).map((c) => ({ ...c })),
     count: (op) => log.filter((c) => !op || c.op === op).length,
     mutations() {
@@ -1482,6 +1461,7 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
       return { attempted, committed, byOp };
     },
   };
+  return Object.assign(controls, own);
 }
 
 function dedupeTags(tags: Tag[]): Tag[] {

@@ -1,16 +1,7 @@
 // A local STS endpoint for tests: `GetCallerIdentity` over the AWS query protocol (form-encoded POST, or the
 // same parameters in a GET query string) answering XML. Reach it with `AWS_ENDPOINT_URL_STS`.
 import type http from 'node:http';
-import {
-  type FaultHandle,
-  FaultSchedule,
-  Harness,
-  type InjectOptions,
-  idMaker,
-  readBody,
-  resetConnection,
-  xmlEscape,
-} from './s3-server.js';
+import { type FakeControls, Harness, idMaker, readBody, resetConnection, xmlEscape } from './fake-http.js';
 
 export interface StsOptions {
   account?: string;
@@ -29,16 +20,14 @@ export interface StsCall {
   action: string;
   status: number;
   code: string | undefined;
+  /** The injected fault that answered this call, if any. */
+  fault: StsFault | undefined;
   at: number;
 }
 
-export interface StsFake {
-  readonly endpoint: string;
-  readonly port: number;
+export interface StsFake extends FakeControls<StsFault, 'GetCallerIdentity'> {
   /** Live identity; change it between calls if needed. */
   identity: { account: string; arn: string; userId: string };
-  close(): Promise<void>;
-  inject(action: 'GetCallerIdentity' | '*', fault: StsFault, opts?: InjectOptions): FaultHandle;
   calls(): StsCall[];
 }
 
@@ -51,7 +40,6 @@ export async function startSts(opts: StsOptions = {}): Promise<StsFake> {
     arn: opts.arn ?? `arn:aws:iam::${account}:user/ci`,
     userId: opts.userId ?? 'AIDAFAKEFAKEFAKEFAKE1',
   };
-  const faults = new FaultSchedule<StsFault>();
   const log: StsCall[] = [];
   const requestId = idMaker('sts-');
 
@@ -76,12 +64,12 @@ export async function startSts(opts: StsOptions = {}): Promise<StsFake> {
     );
   };
 
-  const harness: Harness = new Harness(async (req, res): Promise<void> => {
+  const harness = new Harness<StsFault>(async (req, res): Promise<void> => {
     const raw = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://fake');
     const params = req.method === 'POST' ? new URLSearchParams(raw.toString('utf8')) : url.searchParams;
     const action = params.get('Action') ?? '';
-    const call: StsCall = { action, status: 0, code: undefined, at: Date.now() };
+    const call: StsCall = { action, status: 0, code: undefined, fault: undefined, at: Date.now() };
     log.push(call);
     if (!req.headers.authorization && !params.has('X-Amz-Signature')) {
       return error(res, call, 403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
@@ -104,7 +92,9 @@ export async function startSts(opts: StsOptions = {}): Promise<StsFake> {
           `<UserId>${xmlEscape(identity.userId)}</UserId><Account>${xmlEscape(identity.account)}</Account></GetCallerIdentityResult>` +
           `<ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
       );
-    const f = faults.take(action);
+    const f = harness.faults.take(action);
+    call.fault = f?.fault;
+    if (harness.stallAll) return harness.stall(res, undefined, answer);
     switch (f?.fault) {
       case undefined:
         return answer();
@@ -129,13 +119,9 @@ export async function startSts(opts: StsOptions = {}): Promise<StsFake> {
         return harness.stall(res, f.stallMs, answer);
     }
   });
-  const port = await harness.listen();
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    port,
+  const own: Omit<StsFake, keyof FakeControls<StsFault>> = {
     identity,
-    close: () => harness.close(),
-    inject: (action, fault, o) => faults.add(action, fault, o),
     calls: () => log.map((c) => ({ ...c })),
   };
+  return Object.assign(await harness.start(), own);
 }

@@ -1,26 +1,20 @@
-// mode: publish — every step safe to repeat after a failure at any point. The version name is the
-// idempotency key: our version with our manifest is success (changed=false), another manifest a conflict.
-import { setTimeout as delay } from 'node:timers/promises';
+// The AWS steps of publish mode, each safe to repeat after a failure at any point. The version name is
+// the idempotency key: our version with our manifest is success, another manifest a conflict.
 import type { Tag } from '@aws-sdk/client-ssm';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import { ActionError, errorText, toActionError } from '../errors.js';
 import type { BuiltFile } from '../package/types.js';
-import { type Clients, createClients, errorCode, errorMessage } from './clients.js';
-import {
-  canonicalJson,
-  conflict,
-  createVersion,
-  describeDefault,
-  ensureTags,
-  failureHint,
-  getVersion,
-  listVersions,
-  type SsmCtx,
-  setDefault,
-  sha256Hex,
-  verifyStored,
-  waitForVersion,
-} from './documents.js';
-import { PublishError, type UploadedFile, uploadAll, versionPrefix } from './s3.js';
+import { awsError, errorCode } from './aws-error.js';
+import { type Clients, createClients } from './clients.js';
+import type { SsmCtx, StepCtx } from './context.js';
+import { type Created, createVersion } from './create.js';
+import { describeDefault, setDefault } from './default.js';
+import { realSleep, type SdkRetryOptions, type Sleep, type Timing } from './retry.js';
+import { type UploadedFile, uploadAll, versionPrefix } from './s3.js';
+import { ensureTags } from './tags.js';
+import { verifyStored } from './verify.js';
+import { canonicalJson, getVersion, listVersions, sha256Hex, versionConflict } from './versions.js';
+import { failedVersion, waitForVersion } from './wait.js';
 
 export interface PublishOptions {
   name: string;
@@ -35,14 +29,26 @@ export interface PublishOptions {
   setDefault: boolean;
   onExistingVersion: 'skip-if-identical' | 'fail';
   tags: Tag[];
+  /** How long to wait for the new version to become Active. */
   waitTimeoutMs: number;
+  /** The longest pause between two status polls. */
   maxPollDelayMs: number;
+  /** Timeout of each request (uploads get 1 ms more per KiB). */
   requestTimeoutMs: number;
-  /** Absolute time (ms since epoch) the whole run must end by. */
+  /** Absolute time (ms since the epoch, on `now`) the whole run must end by. */
   deadline: number;
   actionVersion: string;
   env: Record<string, string | undefined>;
+  /** Progress lines (this module never prints by itself). */
   log: (line: string) => void;
+  /** The clock for the deadline, the wait and every retry (default `Date.now`). */
+  now?: (() => number) | undefined;
+  /** How the wait and every retry pause (default: a real timer). */
+  sleep?: Sleep | undefined;
+  /** Jitter source in [0, 1) for the retries (default `Math.random`). */
+  random?: (() => number) | undefined;
+  /** The SDK's own retries of throttled and transient failures (default: 3 attempts, the SDK's backoff). */
+  sdkRetry?: Partial<SdkRetryOptions> | undefined;
 }
 
 export interface PublishResult {
@@ -50,160 +56,222 @@ export interface PublishResult {
   documentArn: string;
   documentVersion: string;
   versionName: string;
+  /** The default version after this run. */
   defaultVersion: string;
+  /** The default version before this run; undefined when this run created the document. */
+  previousDefaultVersion: string | undefined;
   status: string;
-  /** Whether this run created the version. */
+  /** This run changed something in AWS: uploaded an object, created the version, moved the default or changed tags. */
   changed: boolean;
+  /** This run created the version (also when the answer to its request was lost and the read-back found it). */
+  versionCreated: boolean;
+  /** This run created the document (with its first version). */
+  documentCreated: boolean;
+  /** This run moved the default version (or created the document, whose first version is the default). */
+  defaultChanged: boolean;
+  /** Tag keys this run added or updated. */
+  tagsChanged: string[];
+  /** How many objects this run uploaded (the others were already there with the same sha256). */
+  uploaded: number;
   s3Uri: string;
   uploads: UploadedFile[];
   consoleUrl: string | undefined;
 }
 
 export async function publish(o: PublishOptions): Promise<PublishResult> {
+  const timing: Timing = {
+    now: o.now ?? Date.now,
+    sleep: o.sleep ?? realSleep,
+    random: o.random ?? Math.random,
+  };
   const controller = new AbortController();
-  const remaining = o.deadline - Date.now();
-  const timer = setTimeout(
-    () => controller.abort(new PublishError('The run reached its deadline (timeout-seconds).')),
-    Math.max(remaining, 0),
-  );
+  const deadlineHint =
+    'Re-run: publishing resumes where it stopped. If the run needs more time, raise timeout-seconds.';
+  const reached = new ActionError('timeout', 'The run reached its deadline (timeout-seconds).', {
+    hint: deadlineHint,
+  });
+  const deadlineError = (last: unknown): ActionError => {
+    if (last === reached) return reached;
+    const what = last instanceof ActionError ? last.message : `${errorCode(last)}: ${errorText(last)}`;
+    return new ActionError(
+      'timeout',
+      `The run reached its deadline (timeout-seconds) while talking to AWS (last error: ${what.replace(/\.$/, '')}).`,
+      { hint: deadlineHint, code: last instanceof ActionError ? last.code : errorCode(last), cause: last },
+    );
+  };
+  const timer = setTimeout(() => controller.abort(reached), Math.max(o.deadline - timing.now(), 0));
   const clients = createClients({
     region: o.region,
     requestTimeoutMs: o.requestTimeoutMs,
-    maxAttempts: 3,
+    retry: o.sdkRetry,
     version: o.actionVersion,
     env: o.env,
+    timing,
+    signal: controller.signal,
   });
+  const base: StepCtx = {
+    signal: controller.signal,
+    deadline: o.deadline,
+    timing,
+    log: o.log,
+    deadlineError,
+  };
   try {
-    return await run(o, clients, controller.signal);
+    return await run(o, clients, base);
   } catch (e) {
-    if (controller.signal.aborted) {
-      throw new PublishError(
-        `The run reached its deadline (timeout-seconds) while talking to AWS (last error: ${errorCode(e)}: ${errorMessage(e)}). Re-run: publishing resumes where it stopped.`,
-      );
-    }
-    throw e;
+    if (controller.signal.aborted) throw deadlineError(e);
+    throw toActionError(e);
   } finally {
     clearTimeout(timer);
     clients.destroy();
   }
 }
 
-async function run(o: PublishOptions, clients: Clients, signal: AbortSignal): Promise<PublishResult> {
-  const sleep = (ms: number) => delay(ms, undefined, { signal });
-  const ctx: SsmCtx = { ssm: clients.ssm, name: o.name, signal, log: o.log, sleep };
-  const content = o.manifestBytes.toString('utf8');
-  const canonical = canonicalJson(content)!;
-  const ourSha = sha256Hex(o.manifestBytes);
+interface Identity {
+  arn: string;
+  partition: string;
+}
 
-  // 0. Who are we? (also gives the document ARN; needs no permission)
-  let arn: string;
-  let partition: string;
+/** Who are we? Also gives the document ARN; needs no permission, so a failure is about credentials or the endpoint. */
+async function whoAmI(o: PublishOptions, sts: STSClient, ctx: StepCtx): Promise<Identity> {
   try {
-    const id = await clients.sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
-    partition = id.Arn?.split(':')[1] ?? 'aws';
-    arn = `arn:${partition}:ssm:${o.region}:${id.Account}:document/${o.name}`;
+    const id = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: ctx.signal });
+    const partition = id.Arn?.split(':')[1] ?? 'aws';
     o.log(`Publishing as ${id.Arn} to ${o.region}`);
+    return { arn: `arn:${partition}:ssm:${o.region}:${id.Account}:document/${o.name}`, partition };
   } catch (e) {
-    throw new PublishError(
-      `Cannot use the AWS credentials (sts:GetCallerIdentity: ${errorCode(e)}: ${errorMessage(e)}). Add an aws-actions/configure-aws-credentials step before this one, with \`permissions: id-token: write\` for OIDC.`,
+    throw awsError(e, { action: 'sts:GetCallerIdentity' });
+  }
+}
+
+/** What this run found before changing anything. */
+interface Found {
+  /** The document exists. */
+  exists: boolean;
+  /** Its default version then. */
+  defaultVersion: string | undefined;
+  /** Our version, already published with our manifest. */
+  published: string | undefined;
+}
+
+async function lookUp(o: PublishOptions, ctx: SsmCtx, canonical: string): Promise<Found> {
+  const versions = await listVersions(ctx);
+  const defaultVersion = versions?.find((v) => v.IsDefaultVersion)?.DocumentVersion;
+  const found: Found = { exists: versions !== undefined, defaultVersion, published: undefined };
+  if (!versions?.some((v) => v.VersionName === o.version)) return found;
+  const stored = await getVersion(ctx, { versionName: o.version });
+  if (!stored) {
+    throw new ActionError('conflict', `Version ${o.version} of ${o.name} is listed but cannot be read.`, {
+      hint: 'It was probably deleted meanwhile: re-run.',
+    });
+  }
+  const content = o.manifestBytes.toString('utf8');
+  if (canonicalJson(stored.content ?? '') !== canonical)
+    throw versionConflict(o.name, o.version, stored, content);
+  if (o.onExistingVersion === 'fail') {
+    throw new ActionError(
+      'conflict',
+      `Version ${o.version} of ${o.name} is already published (document version ${stored.documentVersion}, same manifest) and on-existing-version is fail.`,
+      { hint: 'Bump the version, or set on-existing-version: skip-if-identical to accept a re-run.' },
     );
   }
+  o.log(
+    `Version ${o.version} is already published as document version ${stored.documentVersion} with this manifest (sha256 ${sha256Hex(o.manifestBytes)}): nothing to create.`,
+  );
+  return { ...found, published: stored.documentVersion };
+}
 
-  // 1. What does SSM hold? Our version name decides everything.
-  const versions = await listVersions(ctx);
-  const existingVersion = versions?.find((v) => v.VersionName === o.version);
-  let documentVersion: string;
-  let changed = false;
-  let documentCreated = false;
+/** Steps 2 and 3: upload (skipping what is there), then create the version. */
+async function uploadAndCreate(
+  o: PublishOptions,
+  clients: Clients,
+  ctx: SsmCtx,
+  found: Found,
+  canonical: string,
+): Promise<{ uploads: UploadedFile[]; created: Created; s3Uri: string }> {
   const keyPrefix = versionPrefix(o.prefix, o.name, o.version);
   const s3Uri = `s3://${o.bucket}/${keyPrefix}`;
-  let uploads: UploadedFile[] = [];
-  if (existingVersion) {
-    const stored = await getVersion(ctx, { versionName: o.version });
-    if (!stored)
-      throw new PublishError(`Version ${o.version} of ${o.name} is listed but cannot be read; re-run.`);
-    if (canonicalJson(stored.content ?? '') !== canonical) throw conflict(o.name, o.version, stored, content);
-    if (o.onExistingVersion === 'fail') {
-      throw new PublishError(
-        `Version ${o.version} of ${o.name} is already published (document version ${stored.documentVersion}, same manifest) and on-existing-version is fail.`,
-      );
-    }
-    documentVersion = stored.documentVersion;
-    o.log(
-      `Version ${o.version} is already published as document version ${documentVersion} with this manifest (sha256 ${ourSha}): nothing to create.`,
-    );
-  } else {
-    // 2. Upload (skipping what is already there), then read back with our identity, as SSM will.
-    const files = [
-      ...o.files.map((f) => ({ name: f.name, path: f.path, size: f.size, sha256: f.sha256 })),
-      { name: 'manifest.json', path: o.manifestPath, size: o.manifestBytes.length, sha256: ourSha },
-    ];
-    uploads = await uploadAll(
-      {
-        s3: clients.s3,
-        bucket: o.bucket,
-        signal,
-        log: o.log,
-        putTimeoutMs: (size) => o.requestTimeoutMs + Math.ceil(size / (1024 * 1024)) * 1000,
-      },
-      keyPrefix,
-      files,
-    );
-    // 3. Create the version (or recognise it after an ambiguous failure).
-    const created = await createVersion(ctx, {
-      content,
-      versionName: o.version,
-      sourceUrl: s3Uri,
-      tags: o.tags,
-      exists: versions !== undefined,
-      canonical,
-      deadline: o.deadline,
-    });
-    documentVersion = created.documentVersion;
-    changed = created.createdHere;
-    documentCreated = created.documentCreated;
-  }
+  const files = [
+    ...o.files.map((f) => ({ name: f.name, path: f.path, size: f.size, sha256: f.sha256 })),
+    {
+      name: 'manifest.json',
+      path: o.manifestPath,
+      size: o.manifestBytes.length,
+      sha256: sha256Hex(o.manifestBytes),
+    },
+  ];
+  const s3Ctx = {
+    ...ctx,
+    s3: clients.s3,
+    bucket: o.bucket,
+    putTimeoutMs: (size: number) => o.requestTimeoutMs + Math.ceil(size / 1024),
+  };
+  const uploads = await uploadAll(s3Ctx, keyPrefix, files);
+  const created = await createVersion(ctx, {
+    content: o.manifestBytes.toString('utf8'),
+    versionName: o.version,
+    sourceUrl: s3Uri,
+    tags: o.tags,
+    exists: found.exists,
+    canonical,
+  });
+  return { uploads, created, s3Uri };
+}
 
-  // 4. Wait for ingestion to end.
+async function run(o: PublishOptions, clients: Clients, base: StepCtx): Promise<PublishResult> {
+  const ctx: SsmCtx = { ...base, ssm: clients.ssm, name: o.name };
+  const canonical = canonicalJson(o.manifestBytes.toString('utf8'));
+  if (canonical === undefined) throw new Error('publish() was given a manifest that is not JSON');
+  const identity = await whoAmI(o, clients.sts, ctx);
+  // 1. What does SSM hold? Our version name decides everything.
+  const found = await lookUp(o, ctx, canonical);
+  // 2, 3. Upload and create, unless the version is already there.
+  const made =
+    found.published === undefined ? await uploadAndCreate(o, clients, ctx, found, canonical) : undefined;
+  const documentVersion = made?.created.documentVersion ?? found.published!;
+  // 4. Wait for ingestion to end; 5. verify what SSM stored against what we built.
   const waited = await waitForVersion(ctx, documentVersion, {
-    timeoutMs: Math.min(o.waitTimeoutMs, o.deadline - Date.now()),
+    timeoutMs: Math.min(o.waitTimeoutMs, o.deadline - ctx.timing.now()),
     maxDelayMs: o.maxPollDelayMs,
   });
-  if (waited.status === 'Failed') {
-    throw new PublishError(
-      `Version ${documentVersion} (${o.version}) of ${o.name} failed in SSM: ${waited.statusInformation ?? 'no reason given'}. ${failureHint(waited.statusInformation)} The version name ${o.version} stays taken by the failed version: publish a new version, or delete it first (aws ssm delete-document --name ${o.name} --version-name ${o.version}).`,
-    );
-  }
-
-  // 5. Verify what SSM stored against what we built.
+  if (waited.status === 'Failed')
+    throw failedVersion(ctx, documentVersion, o.version, waited.statusInformation);
   await verifyStored(ctx, documentVersion, o.version, canonical, o.files);
-
   // 6. Tags, then the default version (only now that the version is Active).
-  if (!documentCreated) {
-    const changedTags = await ensureTags(ctx, o.tags);
-    if (changedTags.length) o.log(`Tagged ${o.name}: ${changedTags.join(', ')}`);
-  }
-  let defaultVersion: string;
-  if (o.setDefault) {
-    await setDefault(ctx, documentVersion);
-    defaultVersion = documentVersion;
-  } else {
-    defaultVersion = (await describeDefault(ctx)).defaultVersion;
-  }
-  const consoleUrl =
-    partition === 'aws'
-      ? `https://${o.region}.console.aws.amazon.com/systems-manager/documents/${encodeURIComponent(o.name)}/description?region=${o.region}`
-      : undefined;
+  const created = made?.created;
+  const tagged = created?.tagsSet ? [] : await ensureTags(ctx, o.tags);
+  if (tagged.length) o.log(`Tagged ${o.name}: ${tagged.join(', ')}`);
+  const moved = o.setDefault ? await setDefault(ctx, documentVersion) : undefined;
+  const defaultVersion = moved ? documentVersion : (await describeDefault(ctx)).defaultVersion;
+  const versionCreated = created?.versionCreated ?? false;
+  const documentCreated = created?.documentCreated ?? false;
+  const uploads = made?.uploads ?? [];
+  const uploaded = uploads.filter((u) => u.action === 'uploaded').length;
+  const tagsChanged = documentCreated ? o.tags.map((t) => t.Key ?? '') : tagged;
+  const defaultChanged = documentCreated || (moved?.changed ?? false);
   return {
     documentName: o.name,
-    documentArn: arn,
+    documentArn: identity.arn,
     documentVersion,
     versionName: o.version,
     defaultVersion,
+    previousDefaultVersion: documentCreated
+      ? undefined
+      : moved?.changed
+        ? moved.previous
+        : found.defaultVersion,
     status: waited.status,
-    changed,
-    s3Uri,
+    changed: uploaded > 0 || versionCreated || defaultChanged || tagsChanged.length > 0,
+    versionCreated,
+    documentCreated,
+    defaultChanged,
+    tagsChanged,
+    uploaded,
+    s3Uri: made?.s3Uri ?? `s3://${o.bucket}/${versionPrefix(o.prefix, o.name, o.version)}`,
     uploads,
-    consoleUrl,
+    consoleUrl:
+      identity.partition === 'aws'
+        ? `https://${o.region}.console.aws.amazon.com/systems-manager/documents/${encodeURIComponent(o.name)}/description?region=${o.region}`
+        : undefined,
   };
 }
