@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildPackage, UsageError } from '../src/package/build.js';
+import { ActionError } from '../src/errors.js';
+import { buildPackage } from '../src/package/build.js';
 import { cleanupTemp, tempDir, validPackage, writeTree } from './support/pkg.js';
 import { REPO } from './support/runner.js';
 
@@ -40,8 +41,8 @@ describe('deterministic build', () => {
     const ra = await buildPackage({ packageDir: a, outputDir: outA, env: {} });
     const rb = await buildPackage({ packageDir: b, outputDir: outB, env: { TZ: 'Asia/Kolkata' } });
     expect(ra.ok && rb.ok).toBe(true);
-    expect(rb.files.map((f) => f.sha256)).toEqual(ra.files.map((f) => f.sha256));
-    expect(rb.manifestSha256).toBe(ra.manifestSha256);
+    expect(rb.output?.files.map((f) => f.sha256)).toEqual(ra.output?.files.map((f) => f.sha256));
+    expect(rb.output?.manifestSha256).toBe(ra.output?.manifestSha256);
     for (const f of ['linux-rpm.zip', 'linux-deb.zip', 'windows.zip', 'manifest.json']) {
       expect(readFileSync(path.join(outB, f)).equals(readFileSync(path.join(outA, f)))).toBe(true);
     }
@@ -73,7 +74,7 @@ describe('what independent readers see', () => {
     const out = path.join(tempDir(), 'o');
     const r = await buildPackage({ packageDir: EXAMPLE, outputDir: out });
     expect(r.ok).toBe(true);
-    for (const f of r.files) {
+    for (const f of r.output?.files ?? []) {
       expect(execFileSync('unzip', ['-t', f.path], { encoding: 'utf8' })).toContain('No errors detected');
     }
     const info = execFileSync(
@@ -124,13 +125,21 @@ describe('output folder safety', () => {
 
   it('refuses an output folder holding foreign files, and one inside a payload', async () => {
     const out = writeTree(tempDir(), { 'notes.txt': 'mine' });
-    await expect(buildPackage({ packageDir: EXAMPLE, outputDir: out })).rejects.toThrow(UsageError);
+    await expect(buildPackage({ packageDir: EXAMPLE, outputDir: out })).rejects.toMatchObject({
+      kind: 'input',
+      message: expect.stringMatching(
+        /^The output folder .* holds files this tool did not write \(notes\.txt\)/,
+      ),
+    });
     expect(existsSync(path.join(out, 'notes.txt'))).toBe(true);
     const pkg = tempDir();
     cpSync(EXAMPLE, pkg, { recursive: true });
-    await expect(
-      buildPackage({ packageDir: pkg, outputDir: path.join(pkg, 'windows', 'out') }),
-    ).rejects.toThrow(/inside the payload/);
+    const inside = buildPackage({ packageDir: pkg, outputDir: path.join(pkg, 'windows', 'out') });
+    await expect(inside).rejects.toThrow(ActionError);
+    await expect(inside).rejects.toMatchObject({
+      kind: 'input',
+      message: expect.stringContaining('inside the payload'),
+    });
   });
 
   it('rebuilding over its own previous output replaces it', async () => {

@@ -6,7 +6,7 @@ import { Ajv } from 'ajv';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import schema from '../schema/distributor.schema.json' with { type: 'json' };
-import { RULES } from '../src/package/catalogue.js';
+import { RULES } from '../src/package/rules/catalogue.js';
 import { CONFIG_FILES, findConfig, type PackageConfig, parseConfig } from '../src/package/config.js';
 import type { Diagnostic } from '../src/package/types.js';
 import { cleanupTemp, tempDir } from './support/pkg.js';
@@ -134,56 +134,69 @@ describe('valid configs', () => {
 });
 
 describe('config-syntax', () => {
-  it('an unclosed YAML flow sequence, at the line that opens it', () => {
-    const d = only(yaml('name: [unclosed\n').diagnostics, 'config-syntax');
-    expect(d).toMatchObject({ file: 'pkg/distributor.yaml', line: 1, severity: 'error' });
-    expect(d.message).toMatch(/^Invalid YAML: /);
-  });
-
-  it('a tab used for indentation', () => {
-    const d = only(yaml('name: A\npayloads:\n\tlinux: {}\n').diagnostics, 'config-syntax');
-    expect(d.line).toBe(3);
-    expect(d.message).toContain('indent with spaces');
-  });
-
-  it('a duplicate YAML key, at the second one, naming the first line', () => {
-    const r = yaml(
-      'name: A\nversion: 1.0.0\nname: B\npayloads:\n  l:\n    targets: [{platform: amazon, version: _any, arch: x86_64}]\n',
-    );
+  const DUPLICATE_YAML =
+    'name: A\nversion: 1.0.0\nname: B\npayloads:\n  l:\n    targets: [{platform: amazon, version: _any, arch: x86_64}]\n';
+  const DUPLICATE_JSON =
+    '{\n  "name": "A",\n  "payloads": { "l": { "targets": [{"platform": "amazon", "version": "_any", "arch": "x86_64"}] } },\n  "name": "B"\n}';
+  it.each([
+    [
+      'an unclosed YAML flow sequence, at the line that opens it',
+      yaml,
+      'name: [unclosed\n',
+      { line: 1 },
+      'Invalid YAML: ',
+    ],
+    [
+      'a tab used for indentation',
+      yaml,
+      'name: A\npayloads:\n\tlinux: {}\n',
+      { line: 3 },
+      'indent with spaces',
+    ],
+    [
+      'a duplicate YAML key, at the second one, naming the first line',
+      yaml,
+      DUPLICATE_YAML,
+      { line: 3, column: 1 },
+      'Duplicate key `name` (first on line 1); keep only one of them.',
+    ],
+    ['two YAML documents', yaml, 'name: A\n---\nname: B\n', { line: 2 }, 'one YAML document'],
+    [
+      'a missing comma in JSON, at the value after it',
+      json,
+      '{\n  "name": "A"\n  "payloads": {}\n}\n',
+      { line: 3, column: 3 },
+      'a comma is missing',
+    ],
+    ['a trailing comma in JSON', json, '{\n  "name": "A",\n}\n', { line: 3 }, 'trailing comma'],
+    [
+      'a duplicate key in JSON, at the later one',
+      json,
+      DUPLICATE_JSON,
+      { line: 4, column: 3 },
+      'first on line 2',
+    ],
+    [
+      'text after the JSON object',
+      json,
+      '{ "payloads": {} }\n\nxyz\n',
+      { line: 3 },
+      'more text after the closing',
+    ],
+    [
+      'JSON nested deeper than any config',
+      json,
+      `${'['.repeat(600)}${']'.repeat(600)}`,
+      { line: 1 },
+      'nests too deeply',
+    ],
+  ])('%s', (_, parse, text, at, says) => {
+    const r = parse(text);
     const d = only(r.diagnostics, 'config-syntax');
-    expect(d).toMatchObject({ line: 3, column: 1 });
-    expect(d.message).toBe('Duplicate key `name` (first on line 1); keep only one of them.');
+    expect(d).toMatchObject({ ...at, severity: 'error' });
+    expect(d.file).toMatch(/^pkg\/distributor\.(yaml|json)$/);
+    expect(d.message).toContain(says);
     expect(r.config).toBeUndefined();
-  });
-
-  it('two YAML documents', () => {
-    expect(only(yaml('name: A\n---\nname: B\n').diagnostics, 'config-syntax').line).toBe(2);
-  });
-
-  it('a missing comma in JSON, at the value after it', () => {
-    const d = only(json('{\n  "name": "A"\n  "payloads": {}\n}\n').diagnostics, 'config-syntax');
-    expect(d).toMatchObject({ line: 3, column: 3 });
-    expect(d.message).toContain('a comma is missing');
-  });
-
-  it('a trailing comma in JSON', () => {
-    const d = only(json('{\n  "name": "A",\n}\n').diagnostics, 'config-syntax');
-    expect(d.line).toBe(3);
-    expect(d.message).toContain('trailing comma');
-  });
-
-  it('a duplicate key in JSON, at the later one', () => {
-    const r = json(
-      '{\n  "name": "A",\n  "payloads": { "l": { "targets": [{"platform": "amazon", "version": "_any", "arch": "x86_64"}] } },\n  "name": "B"\n}',
-    );
-    const d = only(r.diagnostics, 'config-syntax');
-    expect(d).toMatchObject({ line: 4, column: 3 });
-    expect(d.message).toContain('first on line 2');
-  });
-
-  it('text after the JSON object', () => {
-    const d = only(json('{ "payloads": {} }\n\nxyz\n').diagnostics, 'config-syntax');
-    expect(d.line).toBe(3);
   });
 
   it('a YAML alias bomb or a self-referencing alias is refused, not expanded', () => {

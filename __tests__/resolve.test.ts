@@ -1,9 +1,9 @@
 // The agent's manifest matching (platform → version → arch, no backtracking) and the host preview.
 import { describe, expect, it } from 'vitest';
-import { HOSTS, previewMarkdown, previewRows, previewText } from '../src/package/hosts.js';
+import { HOSTS, previewRows } from '../src/package/hosts.js';
 import { DOCUMENTED_PLATFORMS, UNDOCUMENTED_PLATFORMS, WINDOWS_BUILDS } from '../src/package/platforms.js';
 import { type Host, resolveHost, versionKeyMatches, wildcardMatchLength } from '../src/package/resolve.js';
-import type { Manifest } from '../src/package/types.js';
+import type { Manifest, PackageMapping } from '../src/package/types.js';
 
 type Packages = Manifest['packages'];
 
@@ -191,7 +191,7 @@ describe('arch level and files', () => {
   });
 
   it('needs the chosen file in `files` when files are given', () => {
-    const files = { 'any.zip': { checksums: { sha256: 'a'.repeat(64) } } };
+    const files = ['any.zip'];
     expect(resolveHost(packages, files, host('amazon', '2023', 'x86_64')).ok).toBe(true);
     expect(resolveHost(packages, files, host('amazon', '2023', 'arm64'))).toEqual({
       ok: false,
@@ -203,9 +203,7 @@ describe('arch level and files', () => {
 });
 
 describe('host preview', () => {
-  const manifest: Manifest = {
-    schemaVersion: '2.0',
-    version: '2.4.0',
+  const mapping: PackageMapping = {
     packages: pk({
       amazon: {
         '2': { x86_64: 'linux-rpm.zip', arm64: 'linux-rpm.zip' },
@@ -219,14 +217,9 @@ describe('host preview', () => {
       debian: { _any: { x86_64: 'linux-deb.zip', arm64: 'linux-deb.zip' } },
       windows: { _any: { x86_64: 'windows.zip' } },
     }),
-    files: Object.fromEntries(
-      ['linux-rpm.zip', 'linux-deb.zip', 'windows.zip'].map((f) => [
-        f,
-        { checksums: { sha256: 'a'.repeat(64) } },
-      ]),
-    ),
+    files: ['linux-rpm.zip', 'linux-deb.zip', 'windows.zip'],
   };
-  const rows = previewRows(manifest);
+  const rows = previewRows(mapping);
   const row = (label: string, arch = 'x86_64') => {
     const r = rows.find((x) => x.label === label && x.arch === arch);
     if (!r) throw new Error(`no row ${label} ${arch}`);
@@ -267,35 +260,10 @@ describe('host preview', () => {
     expect(row('SUSE Linux Enterprise Server 15 SP5').file).toBeUndefined();
   });
 
-  it('renders a markdown table', () => {
-    const md = previewMarkdown(rows).split('\n');
-    expect(md[0]).toBe('| Host | platform | version | arch | ZIP |');
-    expect(md[1]).toBe('| --- | --- | --- | --- | --- |');
-    expect(md).toContain('| Amazon Linux 2023 | `amazon` | `2023` | `arm64` | `linux-rpm.zip` |');
-    expect(md).toContain(
-      '| CentOS 7 | `centos` | `7` | `x86_64` | — no manifest found: no centos or _any platform |',
-    );
-    expect(md).toHaveLength(rows.length + 2);
-  });
-
-  it('escapes markdown in cells', () => {
-    const md = previewMarkdown([
-      { label: 'a|b', platform: 'x', version: '1', arch: 'x86_64', file: 'f`g.zip' },
-    ]);
-    expect(md.split('\n')[2]).toBe("| a\\|b | `x` | `1` | `x86_64` | `f'g.zip` |");
-  });
-
-  it('renders aligned plain-text columns', () => {
-    const lines = previewText(rows).split('\n');
-    expect(lines).toHaveLength(rows.length + 1);
-    expect(lines[0]).toMatch(/^Host\s+platform\s+version\s+arch\s+ZIP$/);
-    const zipCol = lines[0]!.indexOf('ZIP');
-    const archCol = lines[0]!.indexOf('arch');
-    for (const [i, r] of rows.entries()) {
-      const line = lines[i + 1]!;
-      expect(line.slice(archCol).startsWith(r.arch), line).toBe(true);
-      expect(line.slice(zipCol), line).toBe(r.file ?? `— ${r.reason}`);
-    }
+  it('a file the mapping does not list is the agent\'s "failed to find file"', () => {
+    const r = previewRows({ ...mapping, files: ['linux-deb.zip'] }).find((x) => x.label === 'RHEL 9.4');
+    expect(r).toMatchObject({ reason: 'failed to find file: not listed in files' });
+    expect(r?.file).toBeUndefined();
   });
 });
 

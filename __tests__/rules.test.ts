@@ -1,16 +1,18 @@
 // Every rule of the catalogue, each with a package that breaks it, through the whole pipeline.
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildPackage } from '../src/package/build.js';
-import { RULES } from '../src/package/catalogue.js';
+import { RULES } from '../src/package/rules/catalogue.js';
 import type { Diagnostic } from '../src/package/types.js';
+import { sha256 as sha } from './support/hash.js';
 import {
   BASE_CONFIG,
   cleanupTemp,
-  infoZip,
+  goodManifest,
+  manifestPackage,
+  prebuiltPackage,
   PS1_INSTALL,
   SH_INSTALL,
   SH_UNINSTALL,
@@ -21,54 +23,9 @@ import {
 
 afterAll(cleanupTemp);
 
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
 const config = (body: string) => ({ 'distributor.yaml': body });
 const linuxOnly = (targets: string, extra = '') =>
   `name: TestAgent\nversion: 1.0.0\n${extra}payloads:\n  linux:\n    targets:\n${targets}`;
-
-/** A folder holding manifest.json plus payload folders (the console's Advanced workflow). */
-function manifestPackage(manifest: string | Buffer, extra: Record<string, string | Buffer> = {}): string {
-  return writeTree(tempDir(), {
-    'manifest.json': manifest,
-    'linux/install.sh': SH_INSTALL,
-    'linux/uninstall.sh': SH_UNINSTALL,
-    ...extra,
-  });
-}
-
-const goodManifest = (over: Record<string, unknown> = {}) =>
-  JSON.stringify(
-    {
-      schemaVersion: '2.0',
-      version: '1.0.0',
-      packages: { amazon: { _any: { x86_64: { file: 'linux.zip' } } } },
-      files: { 'linux.zip': { checksums: { sha256: 'a'.repeat(64) } } },
-      ...over,
-    },
-    null,
-    2,
-  );
-
-/** A prebuilt package: manifest.json + linux.zip built from `files` with Info-ZIP. */
-function prebuilt(
-  files: Record<string, string>,
-  opts: { zipArgs?: string[]; version?: string; sha?: string; symlink?: boolean } = {},
-) {
-  const root = tempDir();
-  const src = writeTree(tempDir(), files);
-  if (opts.symlink) execFileSync('ln', ['-s', '/etc/passwd', path.join(src, 'passwd')]);
-  infoZip(src, path.join(root, 'linux.zip'), opts.zipArgs ?? []);
-  const zipSha = sha(readFileSync(path.join(root, 'linux.zip')));
-  writeFileSync(
-    path.join(root, 'manifest.json'),
-    goodManifest({
-      version: opts.version ?? '1.0.0',
-      files: { 'linux.zip': { checksums: { sha256: opts.sha ?? zipSha } } },
-    }),
-  );
-  return root;
-}
 
 interface Case {
   rule: keyof typeof RULES;
@@ -79,6 +36,31 @@ interface Case {
   file?: string;
   line?: number;
 }
+
+/** The valid package with the name (line 1) `name`. */
+const nameCase = (rule: Case['rule'], what: string, name: string): Case => ({
+  rule,
+  what,
+  make: () => validPackage(config(BASE_CONFIG.replace('TestAgent', name))),
+  line: 1,
+});
+
+/** The valid package with one file replaced by `text`, which breaks the rule at `line`. */
+const scriptCase = (rule: Case['rule'], what: string, file: string, text: string, line: number): Case => ({
+  rule,
+  what,
+  make: () => validPackage({ [file]: text }),
+  file,
+  line,
+});
+
+/** A linux-only package whose one target (line 6) breaks the rule. */
+const targetCase = (rule: Case['rule'], what: string, target: string): Case => ({
+  rule,
+  what,
+  make: () => validPackage(config(linuxOnly(`      - ${target}\n`))),
+  line: 6,
+});
 
 const cases: Case[] = [
   { rule: 'config-missing', what: 'an empty folder', make: () => tempDir() },
@@ -107,24 +89,9 @@ const cases: Case[] = [
     file: 'distributor.yaml',
     line: 1,
   },
-  {
-    rule: 'name-reserved-prefix',
-    what: 'a name starting with aws',
-    make: () => validPackage(config(BASE_CONFIG.replace('TestAgent', 'awsAgent'))),
-    line: 1,
-  },
-  {
-    rule: 'name-configure-package',
-    what: 'a name with a dot',
-    make: () => validPackage(config(BASE_CONFIG.replace('TestAgent', 'Acme.Agent'))),
-    line: 1,
-  },
-  {
-    rule: 'name-aws-package',
-    what: 'the name of an AWS package',
-    make: () => validPackage(config(BASE_CONFIG.replace('TestAgent', 'AwsEnaNetworkDriver'))),
-    line: 1,
-  },
+  nameCase('name-reserved-prefix', 'a name starting with aws', 'awsAgent'),
+  nameCase('name-configure-package', 'a name with a dot', 'Acme.Agent'),
+  nameCase('name-aws-package', 'the name of an AWS package', 'AwsEnaNetworkDriver'),
   {
     rule: 'version-missing',
     what: 'no version anywhere',
@@ -140,41 +107,22 @@ const cases: Case[] = [
   {
     rule: 'version-mismatch',
     what: 'a prebuilt manifest of another version',
-    make: () => prebuilt({ 'install.sh': SH_INSTALL, 'uninstall.sh': SH_UNINSTALL }),
+    make: () => prebuiltPackage(),
     version: '2.0.0',
   },
-  {
-    rule: 'platform-unknown',
-    what: 'rhel instead of redhat',
-    make: () => validPackage(config(linuxOnly('      - { platform: rhel, version: "8.*", arch: x86_64 }\n'))),
-    line: 6,
-  },
-  {
-    rule: 'platform-undocumented',
-    what: 'rocky',
-    make: () =>
-      validPackage(config(linuxOnly('      - { platform: rocky, version: "9.*", arch: x86_64 }\n'))),
-    line: 6,
-  },
-  {
-    rule: 'arch-unknown',
-    what: 'amd64 instead of x86_64',
-    make: () => validPackage(config(linuxOnly('      - { platform: amazon, version: _any, arch: amd64 }\n'))),
-    line: 6,
-  },
-  {
-    rule: 'version-key-form',
-    what: '8.x instead of 8.*',
-    make: () =>
-      validPackage(config(linuxOnly('      - { platform: redhat, version: "8.x", arch: x86_64 }\n'))),
-    line: 6,
-  },
-  {
-    rule: 'version-key-unreported',
-    what: 'a bare major for RHEL',
-    make: () => validPackage(config(linuxOnly('      - { platform: redhat, version: "8", arch: x86_64 }\n'))),
-    line: 6,
-  },
+  targetCase(
+    'platform-unknown',
+    'rhel instead of redhat',
+    '{ platform: rhel, version: "8.*", arch: x86_64 }',
+  ),
+  targetCase('platform-undocumented', 'rocky', '{ platform: rocky, version: "9.*", arch: x86_64 }'),
+  targetCase('arch-unknown', 'amd64 instead of x86_64', '{ platform: amazon, version: _any, arch: amd64 }'),
+  targetCase('version-key-form', '8.x instead of 8.*', '{ platform: redhat, version: "8.x", arch: x86_64 }'),
+  targetCase(
+    'version-key-unreported',
+    'a bare major for RHEL',
+    '{ platform: redhat, version: "8", arch: x86_64 }',
+  ),
   {
     rule: 'target-conflict',
     what: 'one host mapped to two ZIPs',
@@ -237,7 +185,7 @@ const cases: Case[] = [
     rule: 'file-size',
     what: 'a prebuilt ZIP over 1 GB',
     make: () => {
-      const root = prebuilt({ 'install.sh': SH_INSTALL, 'uninstall.sh': SH_UNINSTALL });
+      const root = prebuiltPackage();
       truncateSync(path.join(root, 'linux.zip'), 1024 ** 3 + 1);
       return root;
     },
@@ -322,34 +270,28 @@ const cases: Case[] = [
       ),
     line: 4,
   },
-  {
-    rule: 'sh-crlf',
-    what: 'CRLF line endings',
-    make: () => validPackage({ 'linux/install.sh': '#!/bin/sh\r\necho hi\r\n' }),
-    file: 'linux/install.sh',
-    line: 1,
-  },
-  {
-    rule: 'sh-bashism',
-    what: '[[ ]] in install.sh',
-    make: () => validPackage({ 'linux/install.sh': '#!/bin/sh\nset -eu\nif [[ -f x ]]; then echo y; fi\n' }),
-    file: 'linux/install.sh',
-    line: 3,
-  },
-  {
-    rule: 'sh-pipefail',
-    what: 'set -euo pipefail',
-    make: () => validPackage({ 'linux/uninstall.sh': '#!/bin/sh\nset -euo pipefail\necho bye\n' }),
-    file: 'linux/uninstall.sh',
-    line: 2,
-  },
-  {
-    rule: 'ps1-bom',
-    what: 'non-ASCII text without a BOM',
-    make: () => validPackage({ 'windows/install.ps1': "Write-Output 'ok'\nWrite-Output 'Café installé'\n" }),
-    file: 'windows/install.ps1',
-    line: 2,
-  },
+  scriptCase('sh-crlf', 'CRLF line endings', 'linux/install.sh', '#!/bin/sh\r\necho hi\r\n', 1),
+  scriptCase(
+    'sh-bashism',
+    '[[ ]] in install.sh',
+    'linux/install.sh',
+    '#!/bin/sh\nset -eu\nif [[ -f x ]]; then echo y; fi\n',
+    3,
+  ),
+  scriptCase(
+    'sh-pipefail',
+    'set -euo pipefail',
+    'linux/uninstall.sh',
+    '#!/bin/sh\nset -euo pipefail\necho bye\n',
+    2,
+  ),
+  scriptCase(
+    'ps1-bom',
+    'non-ASCII text without a BOM',
+    'windows/install.ps1',
+    "Write-Output 'ok'\nWrite-Output 'Café installé'\n",
+    2,
+  ),
   {
     rule: 'manifest-syntax',
     what: 'a missing comma',
@@ -412,7 +354,7 @@ const cases: Case[] = [
   {
     rule: 'checksum-mismatch',
     what: 'a prebuilt ZIP whose sha256 differs',
-    make: () => prebuilt({ 'install.sh': SH_INSTALL, 'uninstall.sh': SH_UNINSTALL }, { sha: 'b'.repeat(64) }),
+    make: () => prebuiltPackage(undefined, { sha: 'b'.repeat(64) }),
     file: 'manifest.json',
   },
   {
@@ -457,7 +399,7 @@ const cases: Case[] = [
     rule: 'zip-invalid',
     what: 'a prebuilt ZIP that is not a ZIP',
     make: () => {
-      const root = prebuilt({ 'install.sh': SH_INSTALL, 'uninstall.sh': SH_UNINSTALL });
+      const root = prebuiltPackage();
       writeFileSync(path.join(root, 'linux.zip'), 'not a zip at all');
       const m = JSON.parse(readFileSync(path.join(root, 'manifest.json'), 'utf8'));
       m.files['linux.zip'].checksums.sha256 = sha(Buffer.from('not a zip at all'));
@@ -470,9 +412,9 @@ const cases: Case[] = [
     rule: 'zip-symlink',
     what: 'a prebuilt ZIP with a symlink entry',
     make: () =>
-      prebuilt(
-        { 'install.sh': SH_INSTALL, 'uninstall.sh': SH_UNINSTALL },
-        { zipArgs: ['-y'], symlink: true },
+      prebuiltPackage(
+        { 'install.sh': SH_INSTALL, 'uninstall.sh': SH_UNINSTALL, passwd: { symlink: '/etc/passwd' } },
+        { zipArgs: ['-y'] },
       ),
     file: 'linux.zip',
   },
@@ -512,7 +454,7 @@ describe('rule catalogue', () => {
       if (c.line) expect(d!.line).toBe(c.line);
       if (RULES[c.rule].severity === 'error') {
         expect(r.ok).toBe(false);
-        expect(r.files).toEqual([]);
+        expect(r.output).toBeUndefined();
       }
     });
   }

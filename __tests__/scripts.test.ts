@@ -1,7 +1,7 @@
 // Script checks: what breaks under `sh install.sh` (dash) and under Windows PowerShell 5.1.
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the test data is shell text, full of ${…}
 import { describe, expect, it } from 'vitest';
-import { checkPowerShellScript, checkShellScript, MAX_BASHISM_LINES } from '../src/package/scripts.js';
+import { checkPowerShellScript } from '../src/package/rules/powershell.js';
+import { checkShellScript, MAX_BASHISM_LINES } from '../src/package/rules/shell/check.js';
 import type { Diagnostic } from '../src/package/types.js';
 
 const sh = (text: string, display = 'linux/install.sh') => checkShellScript(Buffer.from(text), display);

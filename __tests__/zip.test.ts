@@ -1,13 +1,12 @@
 // The ZIP writer: what independent readers (Info-ZIP unzip/zipinfo, Python zipfile, yauzl) see,
 // determinism across the accidents of a checkout, the store/deflate policy, limits and failure cleanup.
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -15,38 +14,27 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
-import { shouldStore, writeZip, type ZipInput, zipTimestamp } from '../src/package/zip.js';
+import { shouldStore, type ZipInput, zipTimestamp } from '../src/package/zip/entries.js';
+import { writeZip } from '../src/package/zip/writer.js';
+import { sha256 } from './support/hash.js';
+import { cleanupTemp, type Spec, tempDir, writeTree } from './support/pkg.js';
 
-const temps: string[] = [];
-afterAll(() => {
-  for (const d of temps) rmSync(d, { recursive: true, force: true });
-});
-function tmp(): string {
-  const d = mkdtempSync(path.join(os.tmpdir(), 'zip-test-'));
-  temps.push(d);
-  return d;
-}
+afterAll(cleanupTemp);
+const tmp = () => tempDir('zip-test-');
 
 const MTIME = zipTimestamp({});
 
 /** Writes `files` (path → content, `null` for an empty folder) under a new temp dir. */
 function tree(files: Record<string, string | Buffer | null>, modes: Record<string, number> = {}): string {
-  const root = tmp();
+  const specs: Record<string, Spec> = {};
   for (const [rel, content] of Object.entries(files)) {
-    const abs = path.join(root, rel);
-    if (content === null) {
-      mkdirSync(abs, { recursive: true });
-      continue;
-    }
-    mkdirSync(path.dirname(abs), { recursive: true });
-    writeFileSync(abs, content);
-    if (modes[rel] !== undefined) chmodSync(abs, modes[rel]);
+    const mode = modes[rel];
+    specs[rel] = content === null ? { dir: true } : mode === undefined ? content : { mode, content };
   }
-  return root;
+  return writeTree(tmp(), specs);
 }
 
 /** The inputs a caller would pass for a folder: every file and folder, relative POSIX names, stat modes. */
@@ -69,7 +57,7 @@ function scan(root: string, dirs = true): ZipInput[] {
   return out;
 }
 
-const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+const sha = sha256;
 
 interface PyEntry {
   name: string;
@@ -133,11 +121,11 @@ function yauzlRead(zip: string): Promise<Map<string, string>> {
         }
         zf.openReadStream(entry, (e2, rs) => {
           if (e2 || !rs) return reject(e2);
-          const h = createHash('sha256');
-          rs.on('data', (c: Buffer) => h.update(c));
+          const chunks: Buffer[] = [];
+          rs.on('data', (c: Buffer) => chunks.push(c));
           rs.on('error', reject);
           rs.on('end', () => {
-            out.set(entry.fileName, h.digest('hex'));
+            out.set(entry.fileName, sha256(Buffer.concat(chunks)));
             zf.readEntry();
           });
         });

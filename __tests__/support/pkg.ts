@@ -1,8 +1,9 @@
 // Writes package folders for tests into fresh temp dirs.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sha256 } from './hash.js';
 
 export type Spec =
   | string
@@ -76,4 +77,45 @@ export function validPackage(over: Record<string, Spec | null> = {}): string {
 /** Makes a ZIP with Info-ZIP from a folder's contents (-X: no extra attributes, -y: keep symlinks). */
 export function infoZip(dir: string, out: string, extra: string[] = []): void {
   execFileSync('zip', ['-q', '-r', '-X', ...extra, out, '.'], { cwd: dir });
+}
+
+/** A hand-written manifest.json: amazon/_any/x86_64 → linux.zip (sha256 a…a); `over` replaces top-level keys. */
+export function goodManifest(over: Record<string, unknown> = {}): string {
+  const manifest = {
+    schemaVersion: '2.0',
+    version: '1.0.0',
+    packages: { amazon: { _any: { x86_64: { file: 'linux.zip' } } } },
+    files: { 'linux.zip': { checksums: { sha256: 'a'.repeat(64) } } },
+    ...over,
+  };
+  return JSON.stringify(manifest, null, 2);
+}
+
+/** A folder holding manifest.json plus the payload folder linux/ (the console's Advanced workflow). */
+export function manifestPackage(
+  manifest: string | Buffer = goodManifest(),
+  extra: Record<string, Spec> = {},
+): string {
+  return writeTree(tempDir(), {
+    'manifest.json': manifest,
+    'linux/install.sh': SH_INSTALL,
+    'linux/uninstall.sh': SH_UNINSTALL,
+    ...extra,
+  });
+}
+
+/** A prebuilt package: linux.zip made by Info-ZIP from `files`, and a manifest.json stating its sha256. */
+export function prebuiltPackage(
+  files: Record<string, Spec> = { 'install.sh': SH_INSTALL, 'uninstall.sh': SH_UNINSTALL },
+  opts: { zipArgs?: string[]; version?: string; sha?: string } = {},
+): string {
+  const root = tempDir();
+  infoZip(writeTree(tempDir(), files), path.join(root, 'linux.zip'), opts.zipArgs ?? []);
+  const sha = opts.sha ?? sha256(readFileSync(path.join(root, 'linux.zip')));
+  const manifest = goodManifest({
+    version: opts.version ?? '1.0.0',
+    files: { 'linux.zip': { checksums: { sha256: sha } } },
+  });
+  writeFileSync(path.join(root, 'manifest.json'), manifest);
+  return root;
 }

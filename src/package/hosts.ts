@@ -1,7 +1,7 @@
 // Common OS identities exactly as the SSM Agent reports them (reference: ssm-api.md §7.1), and a
-// preview of which ZIP each of them gets from a manifest.
+// preview of which ZIP each of them gets from a package mapping (report/preview.ts renders it).
 import { type MissStage, resolveHost } from './resolve.js';
-import type { Manifest } from './types.js';
+import type { PackageMapping } from './types.js';
 
 export interface HostIdentity {
   /** What a person calls the OS, e.g. "Ubuntu 22.04". */
@@ -66,10 +66,10 @@ export interface PreviewRow extends HostIdentity {
 }
 
 /** Which ZIP each host gets, by the agent's own matching. */
-export function previewRows(manifest: Manifest, hosts: readonly HostIdentity[] = HOSTS): PreviewRow[] {
+export function previewRows(mapping: PackageMapping, hosts: readonly HostIdentity[] = HOSTS): PreviewRow[] {
   return hosts.map((h) => {
     const row: PreviewRow = { label: h.label, platform: h.platform, version: h.version, arch: h.arch };
-    const r = resolveHost(manifest.packages, manifest.files, h);
+    const r = resolveHost(mapping.packages, mapping.files, h);
     if (r.ok) {
       row.file = r.file;
     } else {
@@ -91,55 +91,4 @@ function shortReason(stage: MissStage, h: HostIdentity): string {
     case 'file':
       return 'failed to find file: not listed in files';
   }
-}
-
-const NONE = '—';
-
-/** Escapes text for a markdown table cell. */
-function mdCell(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|')
-    .replace(/`/g, "'")
-    .replace(/\r?\n/g, ' ');
-}
-
-const code = (s: string) => `\`${mdCell(s)}\``;
-
-/** A GitHub-flavoured markdown table: Host | platform | version | arch | ZIP. */
-export function previewMarkdown(rows: readonly PreviewRow[]): string {
-  const lines = ['| Host | platform | version | arch | ZIP |', '| --- | --- | --- | --- | --- |'];
-  for (const r of rows) {
-    const zip =
-      r.file !== undefined ? code(r.file) : `${NONE} ${mdCell(r.reason ?? r.message ?? '')}`.trimEnd();
-    lines.push(
-      `| ${mdCell(r.label)} | ${code(r.platform)} | ${code(r.version)} | ${code(r.arch)} | ${zip} |`,
-    );
-  }
-  return lines.join('\n');
-}
-
-/** Aligned plain-text columns for the CLI. */
-export function previewText(rows: readonly PreviewRow[]): string {
-  const table = [
-    ['Host', 'platform', 'version', 'arch', 'ZIP'],
-    ...rows.map((r) => [
-      r.label,
-      r.platform,
-      r.version,
-      r.arch,
-      r.file ?? `${NONE} ${r.reason ?? r.message ?? ''}`.trimEnd(),
-    ]),
-  ];
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...table.map((row) => [...(row[i] ?? '')].length)));
-  return table
-    .map((row) =>
-      row
-        .map((c, i) => (i < widths.length ? c + ' '.repeat((widths[i] ?? 0) - [...c].length) : c))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
 }

@@ -1,5 +1,9 @@
 // What the SSM Agent reports as platform, version and architecture (reference: ssm-api.md §7.1),
 // and the spellings people write instead.
+import { didYouMean } from './source/suggest.js';
+
+/** Platform and architecture names are short: a suggestion may be up to two edits away. */
+const MAX_SUGGESTION_DISTANCE = 2;
 
 /** Platforms the Distributor documentation lists. */
 export const DOCUMENTED_PLATFORMS = [
@@ -83,7 +87,7 @@ export function classifyPlatform(p: string): PlatformVerdict {
   if (alias) return { kind: 'unknown', suggestion: alias };
   const known = [...DOCUMENTED_PLATFORMS, ...UNDOCUMENTED_PLATFORMS];
   if ((known as readonly string[]).includes(lower)) return { kind: 'unknown', suggestion: lower };
-  const near = nearest(lower, known);
+  const near = didYouMean(lower, known, MAX_SUGGESTION_DISTANCE);
   return near ? { kind: 'unknown', suggestion: near } : { kind: 'unknown' };
 }
 
@@ -92,7 +96,7 @@ export function classifyArch(a: string): { ok: true } | { ok: false; suggestion?
   const lower = a.toLowerCase();
   const alias = ARCH_ALIASES[lower] ?? ((ARCHES as readonly string[]).includes(lower) ? lower : undefined);
   if (alias) return { ok: false, suggestion: alias };
-  const near = nearest(lower, ARCHES);
+  const near = didYouMean(lower, ARCHES, MAX_SUGGESTION_DISTANCE);
   return near ? { ok: false, suggestion: near } : { ok: false };
 }
 
@@ -186,34 +190,6 @@ export function classifyVersionKey(platform: string, key: string): VersionKeyVer
     };
   }
   return { kind: 'unreported', examples: shape.examples };
-}
-
-/** The closest candidate by edit distance (≤ 2), for did-you-mean hints. */
-export function nearest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = 3;
-  for (const c of candidates) {
-    const d = editDistance(word, c);
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagPrev = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diagPrev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagPrev = tmp;
-    }
-  }
-  return prev[b.length]!;
 }
 
 export const isWindows = (platform: string) => platform === 'windows';

@@ -21,8 +21,6 @@ const STAR = '*';
 const WILDCARD = '.*';
 const NANO = 'nano';
 
-const has = (o: object, k: string): boolean => Object.hasOwn(o, k);
-
 /** A map level as found; anything that is not an object behaves like an empty map (as a nil map does in the agent). */
 function level(v: unknown): Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
@@ -98,12 +96,12 @@ export function missingFileMessage(file: string): string {
 }
 
 /**
- * Resolves the file a host would install, exactly as the agent does. With `files`, the chosen
- * file must also be listed there.
+ * Resolves the file a host would install, exactly as the agent does. With `files` (the ZIPs the
+ * manifest's `files` lists), the chosen file must also be one of them.
  */
 export function resolveHost(
   packages: Manifest['packages'],
-  files: Manifest['files'] | undefined,
+  files: readonly string[] | undefined,
   host: Host,
 ): Resolution {
   const platforms = level(packages);
@@ -117,7 +115,7 @@ export function resolveHost(
   if (aKey === undefined) return { ok: false, message: noManifestMessage(host), stage: 'arch' };
   const ref = level(arches[aKey]);
   const file = typeof ref.file === 'string' ? ref.file : '';
-  if (files !== undefined && !has(level(files), file)) {
+  if (files !== undefined && !files.includes(file)) {
     return { ok: false, message: missingFileMessage(file), stage: 'file' };
   }
   return { ok: true, file, keys: { platform: pKey, version: vKey, arch: aKey } };

@@ -9,6 +9,19 @@ export interface Loc {
   column?: number;
 }
 
+/** A value and the place in a file where it was written. */
+export interface Located<T> {
+  value: T;
+  loc: Loc;
+}
+
+/**
+ * A setting such as the package name or version, and where it came from: written in a file (`loc`), or
+ * given by the caller (`source` says how, in the caller's words, e.g. "the `version` input").
+ */
+export type Setting =
+  (Located<string> & { source?: undefined }) | { value: string; source: string; loc?: undefined };
+
 export interface Diagnostic {
   /** Stable rule id from the catalogue (kebab-case). */
   rule: string;
@@ -55,8 +68,34 @@ export interface PayloadContent {
   read(path: string): Promise<Buffer>;
 }
 
+/** One ZIP of the package, built from a folder or taken prebuilt, as the rules see it. */
+export interface PayloadModel {
+  /** Payload key (config) or ZIP name without extension (manifest). */
+  name: string;
+  /** ZIP file name in the manifest and in S3. */
+  file: string;
+  /** Where the payload was declared. */
+  loc: Loc;
+  /** Where its ZIP name was written (the payload key when it was not). */
+  fileLoc: Loc;
+  targets: Target[];
+  source: 'folder' | 'zip';
+  /** Display path of the folder or ZIP. */
+  display: string;
+  /** Absolute path of the folder or ZIP. */
+  abs: string;
+  /** Its entries, once scanned (undefined when it could not be read). */
+  content?: PayloadContent;
+}
+
 export interface ManifestFileRef {
   file: string;
+}
+
+/** Which ZIP each platform/version/arch gets, and the ZIPs there are: a manifest without version or checksums. */
+export interface PackageMapping {
+  packages: Manifest['packages'];
+  files: string[];
 }
 
 /** The Distributor manifest (schemaVersion 2.0). */

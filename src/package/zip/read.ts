@@ -1,9 +1,11 @@
 // Reads a prebuilt ZIP payload for validation: its entries as the SSM Agent would extract them
-// (reference: reliability.md §3.1), and any entry's bytes on demand. Never throws for a bad ZIP.
+// (reference: reliability.md §3.1), and any entry's bytes on demand. A ZIP that cannot be read is a
+// `zip-invalid` diagnostic, never an exception.
 import path from 'node:path';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
-import { diag } from './catalogue.js';
-import type { Diagnostic, EntryType, PayloadContent, PayloadEntry } from './types.js';
+import { errorText } from '../../errors.js';
+import { diag } from '../rules/catalogue.js';
+import type { Diagnostic, EntryType, Loc, PayloadContent, PayloadEntry } from '../types.js';
 
 /** `read()` refuses entries larger than this (it is used to read scripts). */
 export const MAX_READ_BYTES = 16 * 1024 * 1024;
@@ -37,8 +39,6 @@ function openZip(zipPath: string): Promise<ZipFile> {
       return zip;
     });
 }
-
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** A name for messages: invalid UTF-8 bytes and control characters shown as escapes. */
 function showName(raw: Buffer): string {
@@ -128,95 +128,135 @@ export async function openZipPayload(
   zipPath: string,
   display: string,
 ): Promise<{ content?: PayloadContent; diagnostics: Diagnostic[] }> {
-  const diagnostics: Diagnostic[] = [];
-  const loc = { file: display };
-  const zipName = path.basename(display);
-  const invalid = (why: string) =>
-    diag(
-      'zip-invalid',
-      loc,
-      `${zipName} cannot be read as a ZIP (${why}); the agent could not extract it either. Rebuild it, or let this action build it from a folder.`,
-    );
-
+  const where: Where = { loc: { file: display }, zipName: path.basename(display), display };
   let zip: ZipFile;
+  let listed: Entry[];
   try {
     zip = await openZip(zipPath);
   } catch (e) {
-    return { diagnostics: [invalid(errText(e))] };
+    return { diagnostics: [invalid(where, errorText(e))] };
   }
-
+  try {
+    listed = await listEntries(zip);
+  } catch (e) {
+    zip.close();
+    return { diagnostics: [invalid(where, errorText(e))] };
+  }
   const entries: PayloadEntry[] = [];
+  const diagnostics: Diagnostic[] = [];
   /** Entry number (in central-directory order) of the last entry with each path: what extraction leaves on disk. */
   const index = new Map<string, number>();
   try {
-    let n = -1;
-    for await (const entry of zip.eachEntry()) {
-      n++;
-      const raw = entry.fileNameRaw;
-      let name: string | undefined;
-      try {
-        name = strictUtf8.decode(raw);
-      } catch {
-        name = undefined;
-      }
-      const shown = name ?? showName(raw);
-      const reason = unsafeReason(raw, name);
-      if (reason !== undefined || name === undefined) {
-        diagnostics.push(
-          diag(
-            'path-unsafe',
-            loc,
-            `Entry "${showName(raw)}" in ${zipName} ${reason ?? 'is not valid UTF-8'}; the agent refuses to extract names that could land outside its folder. Rebuild the ZIP with plain relative paths.`,
-          ),
-        );
-        continue;
-      }
-      const dirByName = name.endsWith('/');
-      const entryPath = name.replace(/\/+$/, '');
-      if (entryPath === '') continue; // "/" alone is caught above; a bare "./"-style root has nothing to extract
-      const { type, mode } = typeAndMode(entry, dirByName);
-      const e: PayloadEntry = {
-        path: entryPath,
-        type,
-        size: entry.uncompressedSize,
-        mode,
-        display: `${display}:${entryPath}`,
-      };
-      if ((entry.generalPurposeBitFlag & 0x1) !== 0) {
-        diagnostics.push(invalid(`entry "${shown}" is encrypted`));
-      } else if (type !== 'dir' && entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
-        diagnostics.push(
-          invalid(
-            `entry "${shown}" uses compression method ${entry.compressionMethod}; only stored and deflated entries can be extracted`,
-          ),
-        );
-      }
-      if (type === 'symlink') {
-        let target: string | undefined;
-        try {
-          target = (await readEntry(zip, entry, MAX_LINK_BYTES)).toString('utf8');
-          e.linkTarget = target;
-        } catch {
-          target = undefined;
-        }
-        diagnostics.push(
-          diag(
-            'zip-symlink',
-            loc,
-            `Entry "${entryPath}" in ${zipName} is a symlink${target !== undefined ? ` to "${target}"` : ''}; the agent does not restore links: it writes a regular file holding the link text. Put the real file in the ZIP (Info-ZIP: zip without -y).`,
-          ),
-        );
-      }
+    for (const [n, entry] of listed.entries()) {
+      const e = await readEntryInfo(zip, entry, where, diagnostics);
+      if (!e) continue;
       entries.push(e);
-      if (type !== 'dir') index.set(entryPath, n);
+      if (e.type !== 'dir') index.set(e.path, n);
     }
-  } catch (e) {
+  } finally {
     zip.close();
-    return { diagnostics: [...diagnostics, invalid(errText(e))] };
   }
-  zip.close();
+  return { content: zipContent(zipPath, display, entries, index), diagnostics };
+}
 
-  const content: PayloadContent = {
+/** Where a ZIP is, for messages. */
+interface Where {
+  loc: Loc;
+  zipName: string;
+  display: string;
+}
+
+function invalid(where: Where, why: string): Diagnostic {
+  return diag(
+    'zip-invalid',
+    where.loc,
+    `${where.zipName} cannot be read as a ZIP (${why}); the agent could not extract it either. Rebuild it, or let this action build it from a folder.`,
+  );
+}
+
+/** Every entry of the central directory; throws what yauzl finds wrong with the ZIP. */
+async function listEntries(zip: ZipFile): Promise<Entry[]> {
+  const listed: Entry[] = [];
+  for await (const entry of zip.eachEntry()) listed.push(entry);
+  return listed;
+}
+
+/** One entry as the agent extracts it, or undefined (with a diagnostic) when its name is unsafe. */
+async function readEntryInfo(
+  zip: ZipFile,
+  entry: Entry,
+  where: Where,
+  diagnostics: Diagnostic[],
+): Promise<PayloadEntry | undefined> {
+  const raw = entry.fileNameRaw;
+  let name: string | undefined;
+  try {
+    name = strictUtf8.decode(raw);
+  } catch {
+    name = undefined;
+  }
+  const reason = unsafeReason(raw, name);
+  if (reason !== undefined || name === undefined) {
+    diagnostics.push(
+      diag(
+        'path-unsafe',
+        where.loc,
+        `Entry "${showName(raw)}" in ${where.zipName} ${reason ?? 'is not valid UTF-8'}; the agent refuses to extract names that could land outside its folder. Rebuild the ZIP with plain relative paths.`,
+      ),
+    );
+    return undefined;
+  }
+  const entryPath = name.replace(/\/+$/, '');
+  if (entryPath === '') return undefined; // "/" alone is caught above; a bare "./"-style root has nothing to extract
+  const { type, mode } = typeAndMode(entry, name.endsWith('/'));
+  const e: PayloadEntry = {
+    path: entryPath,
+    type,
+    size: entry.uncompressedSize,
+    mode,
+    display: `${where.display}:${entryPath}`,
+  };
+  if ((entry.generalPurposeBitFlag & 0x1) !== 0) {
+    diagnostics.push(invalid(where, `entry "${name}" is encrypted`));
+  } else if (type !== 'dir' && entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
+    diagnostics.push(
+      invalid(
+        where,
+        `entry "${name}" uses compression method ${entry.compressionMethod}; only stored and deflated entries can be extracted`,
+      ),
+    );
+  }
+  if (type === 'symlink') diagnostics.push(await symlinkProblem(zip, entry, e, where));
+  return e;
+}
+
+async function symlinkProblem(
+  zip: ZipFile,
+  entry: Entry,
+  e: PayloadEntry,
+  where: Where,
+): Promise<Diagnostic> {
+  try {
+    e.linkTarget = (await readEntry(zip, entry, MAX_LINK_BYTES)).toString('utf8');
+  } catch {
+    // A link whose text cannot be read is reported all the same, without it.
+  }
+  const to = e.linkTarget !== undefined ? ` to "${e.linkTarget}"` : '';
+  return diag(
+    'zip-symlink',
+    where.loc,
+    `Entry "${e.path}" in ${where.zipName} is a symlink${to}; the agent does not restore links: it writes a regular file holding the link text. Put the real file in the ZIP (Info-ZIP: zip without -y).`,
+  );
+}
+
+/** Read access to the entries: each read opens the ZIP again and takes the entry with that number. */
+function zipContent(
+  zipPath: string,
+  display: string,
+  entries: PayloadEntry[],
+  index: ReadonlyMap<string, number>,
+): PayloadContent {
+  return {
     entries,
     async read(p: string): Promise<Buffer> {
       const want = index.get(p);
@@ -234,5 +274,4 @@ export async function openZipPayload(
       }
     },
   };
-  return { content, diagnostics };
 }

@@ -1,6 +1,8 @@
 // The validation rule catalogue: stable ids, default severities and what each rule protects against.
 // README.md lists this table (a test keeps them in step); every rule has a test with a package that breaks it.
-import type { Diagnostic, Loc, Severity } from './types.js';
+// The checks live with their subject: the readers (config.ts, manifest.ts, layout.ts, zip/read.ts) and the
+// rule families in this folder (names, targets, payload, scripts).
+import type { Diagnostic, Loc, Severity } from '../types.js';
 
 export interface RuleInfo {
   severity: Severity;
@@ -18,7 +20,10 @@ export const RULES = {
     severity: 'error',
     summary: 'More than one of distributor.yaml, distributor.yml and distributor.json is present.',
   },
-  'config-syntax': { severity: 'error', summary: 'The config file is not valid YAML/JSON.' },
+  'config-syntax': {
+    severity: 'error',
+    summary: 'The config file is not valid YAML/JSON.',
+  },
   'config-schema': {
     severity: 'error',
     summary: 'The config does not match schema/distributor.schema.json (missing or mistyped field).',
@@ -44,7 +49,8 @@ export const RULES = {
   },
   'version-missing': {
     severity: 'error',
-    summary: 'No version: set the `version` input, push a v1.2.3 tag, or set `version` in the config.',
+    summary:
+      'No version: none was given to the build, and the config (or the prebuilt manifest.json) sets none.',
   },
   'version-pattern': {
     severity: 'error',
@@ -86,7 +92,10 @@ export const RULES = {
     summary: 'The same platform/version/arch is mapped to two different files.',
   },
   // --- payloads and files
-  'payload-missing': { severity: 'error', summary: 'A payload folder named in the config does not exist.' },
+  'payload-missing': {
+    severity: 'error',
+    summary: 'A payload folder named in the config does not exist.',
+  },
   'payload-empty': {
     severity: 'error',
     summary: 'A payload has no files (the agent reports "Package is incomplete").',
@@ -99,9 +108,18 @@ export const RULES = {
     severity: 'error',
     summary: 'ZIP file names must match ^[a-zA-Z0-9_\\-.]{3,128}$ (SSM AttachmentName; no spaces).',
   },
-  'file-count': { severity: 'error', summary: 'A package version can attach at most 20 files.' },
-  'file-size': { severity: 'error', summary: 'Each attached file must be at most 1 GB.' },
-  'file-unreadable': { severity: 'error', summary: 'A file in a payload cannot be read.' },
+  'file-count': {
+    severity: 'error',
+    summary: 'A package version can attach at most 20 files.',
+  },
+  'file-size': {
+    severity: 'error',
+    summary: 'Each attached file must be at most 1 GB.',
+  },
+  'file-unreadable': {
+    severity: 'error',
+    summary: 'A file of the package (the config, a payload file or folder) cannot be read.',
+  },
   'path-unsafe': {
     severity: 'error',
     summary:
@@ -112,13 +130,19 @@ export const RULES = {
     summary:
       'A path in a Windows payload uses a character or name Windows cannot create (< > : " | ? *, CON, trailing dot).',
   },
-  'symlink-escape': { severity: 'error', summary: 'A symlink points outside the package folder.' },
+  'symlink-escape': {
+    severity: 'error',
+    summary: 'A symlink points outside the package folder.',
+  },
   symlink: {
     severity: 'warning',
     summary:
       'A symlink inside the package is stored as a copy of its target (the agent cannot restore links).',
   },
-  'special-file': { severity: 'error', summary: 'A FIFO, socket or device file cannot be packaged.' },
+  'special-file': {
+    severity: 'error',
+    summary: 'A FIFO, socket or device file cannot be packaged.',
+  },
   // --- scripts (what the agent runs)
   'script-missing': {
     severity: 'error',
@@ -157,9 +181,18 @@ export const RULES = {
     summary: 'A .ps1 script has non-ASCII text but no UTF-8 BOM; Windows PowerShell 5.1 reads it as ANSI.',
   },
   // --- manifest.json (hand-written or prebuilt)
-  'manifest-syntax': { severity: 'error', summary: 'manifest.json is not valid JSON.' },
-  'manifest-bom': { severity: 'error', summary: 'manifest.json starts with a byte-order mark.' },
-  'manifest-trailing': { severity: 'error', summary: 'manifest.json has content after the JSON object.' },
+  'manifest-syntax': {
+    severity: 'error',
+    summary: 'manifest.json is not valid JSON.',
+  },
+  'manifest-bom': {
+    severity: 'error',
+    summary: 'manifest.json starts with a byte-order mark.',
+  },
+  'manifest-trailing': {
+    severity: 'error',
+    summary: 'manifest.json has content after the JSON object.',
+  },
   'manifest-duplicate-key': {
     severity: 'error',
     summary: 'manifest.json repeats a key; the agent silently keeps the last one.',
@@ -173,8 +206,14 @@ export const RULES = {
     severity: 'warning',
     summary: 'manifest.json has a top-level key the format does not define; SSM and the agent ignore it.',
   },
-  'manifest-size': { severity: 'error', summary: 'The manifest (document content) must be at most 64 KB.' },
-  'checksum-format': { severity: 'error', summary: 'A sha256 checksum is not 64 hexadecimal characters.' },
+  'manifest-size': {
+    severity: 'error',
+    summary: 'The manifest (document content) must be at most 64 KB.',
+  },
+  'checksum-format': {
+    severity: 'error',
+    summary: 'A sha256 checksum is not 64 hexadecimal characters.',
+  },
   'checksum-mismatch': {
     severity: 'error',
     summary:
@@ -196,7 +235,10 @@ export const RULES = {
     severity: 'error',
     summary: 'A file listed in manifest.json exists neither as a ZIP nor as a folder to build it from.',
   },
-  'zip-invalid': { severity: 'error', summary: 'A prebuilt ZIP cannot be read.' },
+  'zip-invalid': {
+    severity: 'error',
+    summary: 'A prebuilt ZIP cannot be read.',
+  },
   'zip-symlink': {
     severity: 'error',
     summary:
@@ -205,6 +247,14 @@ export const RULES = {
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof RULES;
+
+/** The catalogue as [id, info] rows, in catalogue order. */
+export function ruleList(): [RuleId, RuleInfo][] {
+  return Object.entries(RULES as Record<string, RuleInfo>) as [RuleId, RuleInfo][];
+}
+
+/** Rules whose severity `rules:` cannot change: without what they ask for, nothing can be built. */
+const FIXED: ReadonlySet<string> = new Set<RuleId>(['version-missing']);
 
 /** Builds a diagnostic for a rule at a location; the severity comes from the catalogue. */
 export function diag(rule: RuleId, loc: Loc | undefined, message: string): Diagnostic {
@@ -218,3 +268,28 @@ export function diag(rule: RuleId, loc: Loc | undefined, message: string): Diagn
 }
 
 export const hasErrors = (ds: readonly Diagnostic[]): boolean => ds.some((d) => d.severity === 'error');
+
+/** Applies the config's `rules:` severity overrides. */
+export function applyOverrides(
+  ds: readonly Diagnostic[],
+  overrides: Readonly<Record<string, string>> | undefined,
+): Diagnostic[] {
+  if (!overrides) return [...ds];
+  const out: Diagnostic[] = [];
+  for (const d of ds) {
+    const o = FIXED.has(d.rule) ? undefined : overrides[d.rule];
+    if (o === 'off') continue;
+    out.push(o === 'error' || o === 'warning' || o === 'notice' ? { ...d, severity: o } : d);
+  }
+  return out;
+}
+
+/** Sorts diagnostics by file, then line, then column (in place; the order of equals is kept). */
+export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
+  return ds.sort((a, b) => {
+    const fa = a.file ?? '';
+    const fb = b.file ?? '';
+    if (fa !== fb) return fa < fb ? -1 : 1;
+    return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
+  });
+}

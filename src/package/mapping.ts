@@ -1,0 +1,38 @@
+// A package folder's mapping (which ZIP each platform/version/arch gets), read without building anything
+// and without a version: what `resolve` needs to answer for a host.
+import { locate, readSource } from './stages/source.js';
+import { mappingFrom, mappingOf, parseManifest } from './manifest.js';
+import { applyOverrides, sortDiagnostics } from './rules/catalogue.js';
+import type { Diagnostic, PackageMapping } from './types.js';
+
+export interface MappingResult {
+  /** The problems of the config or manifest itself (no payload is read). */
+  diagnostics: Diagnostic[];
+  source: 'config' | 'manifest' | undefined;
+  /** Set when the config or manifest could be read. */
+  mapping: PackageMapping | undefined;
+}
+
+/** Throws an ActionError (kind `package`) when the folder is not there. */
+export async function readMapping(req: {
+  packageDir: string;
+  cwd?: string | undefined;
+}): Promise<MappingResult> {
+  const place = await locate(req);
+  const ds: Diagnostic[] = [];
+  const { kind, read } = await readSource(place, ds);
+  if (!read) return { diagnostics: sortDiagnostics(ds), source: kind, mapping: undefined };
+  const mapping = read.kind === 'config' ? mappingFrom(read.config.payloads) : mappingOf(read.manifest);
+  const rules = read.kind === 'config' ? read.config.rules : undefined;
+  return { diagnostics: sortDiagnostics(applyOverrides(ds, rules)), source: kind, mapping };
+}
+
+/** The mapping of a manifest.json given as bytes (`display` is the path its diagnostics carry). */
+export function readManifestMapping(raw: Buffer, display: string): MappingResult {
+  const { parsed, diagnostics } = parseManifest(raw, display);
+  return {
+    diagnostics,
+    source: 'manifest',
+    mapping: parsed.manifest ? mappingOf(parsed.manifest) : undefined,
+  };
+}

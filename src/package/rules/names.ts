@@ -1,0 +1,115 @@
+// Rules for the package name (the SSM document name) and the version (VersionName and the manifest's).
+import type { Diagnostic, Loc, Setting } from '../types.js';
+import { diag, type RuleId } from './catalogue.js';
+
+export const NAME_PATTERN = /^[a-zA-Z0-9_\-.]{3,128}$/;
+export const VERSION_PATTERN = /^[a-zA-Z0-9_\-.]{1,128}$/;
+export const RESERVED_PREFIXES = ['aws', 'amazon', 'amzn', 'AWSEC2', 'AWSConfigRemediation', 'AWSSupport'];
+const CONFIGURE_PACKAGE_NAME = /^[a-zA-Z][a-zA-Z0-9\-_]{0,39}$/;
+
+/** Packages AWS publishes through Distributor; a customer package of the same name is shadowed by them. */
+export const AWS_PACKAGES = [
+  'AmazonCloudWatchAgent',
+  'AmazonEFSUtils',
+  'AWSCodeDeployAgent',
+  'AWSDistroOTel-Collector',
+  'AWSEC2Launch-Agent',
+  'AWSEFSTools',
+  'AwsEnaNetworkDriver',
+  'AWSKinesisTap',
+  'AWSNitroEnclavesWindows',
+  'AWSNVMe',
+  'AWSPVDriver',
+  'AwsVssComponents',
+  'AmazonInspector2-InspectorSsmPlugin',
+];
+
+/** A problem with a setting: at the place it was written, or saying where the caller took it from. */
+function about(rule: RuleId, setting: Setting, message: string): Diagnostic {
+  return setting.loc
+    ? diag(rule, setting.loc, message)
+    : diag(rule, undefined, `${message} (from ${setting.source})`);
+}
+
+export function checkName(name: Setting): Diagnostic[] {
+  const n = name.value;
+  if (!NAME_PATTERN.test(n)) {
+    return [
+      about(
+        'name-pattern',
+        name,
+        `Package name "${n}" is not a valid SSM document name: use 3 to 128 letters, digits, "_", "-" or ".".`,
+      ),
+    ];
+  }
+  const out: Diagnostic[] = [];
+  const reserved = RESERVED_PREFIXES.find((p) => n.startsWith(p));
+  if (reserved) {
+    out.push(
+      about(
+        'name-reserved-prefix',
+        name,
+        `Package name "${n}" starts with the reserved prefix "${reserved}"; SSM refuses it. Choose a name starting with your organisation, e.g. "Acme${n.slice(reserved.length)}".`,
+      ),
+    );
+  }
+  const aws = AWS_PACKAGES.find((p) => p.toLowerCase() === n.toLowerCase());
+  if (aws) {
+    out.push(
+      about(
+        'name-aws-package',
+        name,
+        `"${n}" is the name of a package AWS publishes (${aws}); AWS-ConfigureAWSPackage would install AWS's package instead of yours. Choose another name.`,
+      ),
+    );
+  }
+  if (!CONFIGURE_PACKAGE_NAME.test(n)) {
+    const better =
+      n
+        .replace(/[^a-zA-Z0-9\-_]/g, '-')
+        .replace(/^[^a-zA-Z]+/, '')
+        .slice(0, 40) || 'AcmeAgent';
+    out.push(
+      about(
+        'name-configure-package',
+        name,
+        `"${n}" does not match AWS-ConfigureAWSPackage's name pattern (a letter, then up to 39 letters, digits, "-" or "_"); installs will have to pass the document ARN. Prefer a name like "${better}".`,
+      ),
+    );
+  }
+  return out;
+}
+
+/** The rules a version given at all can break; the first that applies is reported. */
+const VERSION_RULES: { rule: RuleId; breaks: (v: string) => boolean; message: (v: string) => string }[] = [
+  {
+    rule: 'version-pattern',
+    breaks: (v) => !VERSION_PATTERN.test(v),
+    message: (v) =>
+      `Version "${v}" is not a valid SSM version name: use 1 to 128 letters, digits, "_", "-" or "." (e.g. 1.2.3 or 1.2.3-rc.1).`,
+  },
+  {
+    rule: 'version-latest',
+    breaks: (v) => v.toLowerCase() === 'latest',
+    message: () =>
+      'The version "latest" is reserved: the SSM Agent treats it as "the default version". Use a real version number.',
+  },
+];
+
+/**
+ * Checks the decided version. Without one, `version-missing` is reported at `fallbackLoc` (the config or
+ * manifest); `howToSet` is the caller's advice on giving a version, e.g. "push a tag like v1.2.3".
+ */
+export function checkVersion(
+  version: Setting | undefined,
+  fallbackLoc: Loc,
+  howToSet?: string,
+): Diagnostic[] {
+  if (!version || version.value === '') {
+    const given = howToSet ? `${howToSet}, or ` : '';
+    return [diag('version-missing', fallbackLoc, `No version: ${given}add \`version:\` to the config.`)];
+  }
+  const v = version.value;
+  const broken = VERSION_RULES.find((r) => r.breaks(v));
+  return broken ? [about(broken.rule, version, broken.message(v))] : [];
+}
