@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { artifactNameProblem, defaultArtifactName, uploadArtifact } from '../src/report/artifact.js';
+import { artifactNameProblem, defaultArtifactName, uploadArtifact } from '../src/github/artifact.js';
 import { type ArtifactService, startArtifactService } from './support/artifact-server.js';
 import { cleanupTemp, tempDir } from './support/pkg.js';
 import { REPO } from './support/runner.js';
@@ -216,9 +216,11 @@ describe('uploadArtifact with the fake results service', () => {
       /not a regular file/,
     );
     await expect(uploadArtifact('none', [], dir)).rejects.toThrow(/no files/);
-    await expect(uploadArtifact('bad/name', [path.join(dir, 'manifest.json')], dir)).rejects.toThrow(
-      /forward slash.*`artifact-name`/s,
-    );
+    await expect(uploadArtifact('bad/name', [path.join(dir, 'manifest.json')], dir)).rejects.toMatchObject({
+      kind: 'input',
+      message: expect.stringContaining('forward slash'),
+      hint: expect.stringContaining('`artifact-name`'),
+    });
     expect(svc.requests()).toHaveLength(before);
   });
 });
@@ -242,8 +244,13 @@ describe('outside GitHub Actions', () => {
     const script = `
       import { registerHooks } from 'node:module';
       const seen = [];
-      registerHooks({ resolve(spec, ctx, next) { if (spec.startsWith('@actions/') || spec.startsWith('@azure/')) seen.push(spec); return next(spec, ctx); } });
-      const m = await import(${JSON.stringify(pathToFileURL(path.join(REPO, 'src', 'report', 'artifact.ts')).href)});
+      registerHooks({ resolve(spec, ctx, next) {
+        if (spec.startsWith('@actions/') || spec.startsWith('@azure/')) seen.push(spec);
+        // The sources import each other as .js (what tsc emits); run them as the .ts they are.
+        if (spec.startsWith('.') && spec.endsWith('.js')) spec = spec.slice(0, -3) + '.ts';
+        return next(spec, ctx);
+      } });
+      const m = await import(${JSON.stringify(pathToFileURL(path.join(REPO, 'src', 'github', 'artifact.ts')).href)});
       m.defaultArtifactName('a', '1', {});
       m.artifactNameProblem('a/b');
       const out = await m.uploadArtifact('a-1', [], '.');

@@ -99,4 +99,48 @@ describe('distributor CLI', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^sh-crlf\s+error\s+/m);
   });
+
+  it('--version prints the package version; --help and <command> --help print usage and exit 0', () => {
+    const version = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string })
+      .version;
+    for (const flag of ['--version', '-V']) {
+      const r = cli([flag]);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe(`${version}\n`);
+    }
+    const top = cli(['--help']);
+    expect(top.status).toBe(0);
+    expect(top.stdout).toMatch(/^Usage: distributor <command>/);
+    expect(top.stdout).toContain('2 usage error, 3 internal error');
+    const build = cli(['build', '--help']);
+    expect(build.status).toBe(0);
+    expect(build.stdout).toMatch(/^Usage: distributor build \[package-dir\]/);
+    expect(build.stdout).toContain('--output-dir DIR');
+    expect(build.stderr).toBe('');
+  });
+
+  it('suggests the command or option meant, and exits 2', () => {
+    const cmd = cli(['bulid', EXAMPLE]);
+    expect(cmd.status).toBe(2);
+    expect(cmd.stderr).toContain('Unknown command "bulid". Did you mean "build"?');
+    const opt = cli(['build', EXAMPLE, '--outptu-dir', path.join(tempDir(), 'o')]);
+    expect(opt.status).toBe(2);
+    expect(opt.stderr).toContain('Did you mean "--output-dir"?');
+    expect(opt.stderr).toContain('distributor build --help');
+    expect(opt.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a reader that goes away (| head, | true) ends the output quietly with exit 0', () => {
+    // `true` exits without reading, so every write of the CLI meets a closed pipe (EPIPE).
+    for (const args of ['rules', `validate ${EXAMPLE}`, `build ${EXAMPLE} --output-dir ${tempDir()}/o`]) {
+      const r = spawnSync(
+        'bash',
+        ['-c', `"${process.execPath}" "${BIN}" ${args} | true; echo "status=\${PIPESTATUS[0]}" >&2`],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(r.stderr, args).toBe('status=0\n');
+    }
+  });
 });

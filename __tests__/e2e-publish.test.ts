@@ -1,8 +1,9 @@
 // mode: publish through the committed dist/index.js, as the runner runs it, against the test endpoints.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { closedPort } from './support/aws-env.js';
+import { sha256 as sha } from './support/hash.js';
 import { cleanupTemp, tempDir, validPackage } from './support/pkg.js';
 import { annotations, REPO, runAction } from './support/runner.js';
 import { type S3Fake, startS3 } from './support/s3-server.js';
@@ -30,8 +31,6 @@ afterEach(async () => {
   await Promise.all([ssm.close(), s3.close(), sts.close()]);
 });
 afterAll(cleanupTemp);
-
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 function publishRun(inputs: Record<string, string> = {}, env: Record<string, string> = {}) {
   return runAction(
@@ -61,6 +60,8 @@ function publishRun(inputs: Record<string, string> = {}, env: Record<string, str
     },
   );
 }
+
+const firstLine = (r: { summary: string }) => r.summary.split('\n')[0] ?? '';
 
 describe('dist/index.js in publish mode', () => {
   it('publishes a new Active version, uploads verified files, sets the default, and reports it', async () => {
@@ -96,8 +97,10 @@ describe('dist/index.js in publish mode', () => {
       team: 'platform',
       owner: 'ops',
     });
-    expect(r.summary).toContain('Published AcmeMonitoringAgent 2.4.0');
-    expect(r.summary).toContain('distributor/AcmeMonitoringAgent/2.4.0/linux-rpm.zip');
+    expect(firstLine(r)).toBe('## ✅ Published AcmeMonitoringAgent 2.4.0 as document version 1');
+    expect(r.outputs['version-created']).toBe('true');
+    expect(r.outputs['default-changed']).toBe('true');
+    expect(r.summary).toContain('`s3://acme-packages/distributor/AcmeMonitoringAgent/2.4.0/`');
     expect(r.summary).toContain('console.aws.amazon.com/systems-manager/documents/AcmeMonitoringAgent');
     // Requests name the action in their user agent.
     const ua = s3.calls('PutObject')[0]?.headers['user-agent'] ?? '';
@@ -118,7 +121,10 @@ describe('dist/index.js in publish mode', () => {
     expect(again.outputs['document-version']).toBe('1');
     expect(s3.count('PutObject')).toBe(putsBefore);
     expect(ssm.mutations().attempted).toBe(mutationsBefore);
-    expect(again.summary).toContain('was already published');
+    expect(firstLine(again)).toBe(
+      '## ✅ AcmeMonitoringAgent 2.4.0 was already published as document version 1; nothing changed',
+    );
+    expect(again.outputs['version-created']).toBe('false');
   });
 
   it('a new tag adds a version; the default moves only with set-default', async () => {
@@ -130,6 +136,24 @@ describe('dist/index.js in publish mode', () => {
     expect(ssm.versions('AcmeMonitoringAgent').map((v) => v.versionName)).toEqual(['2.4.0', '2.5.0']);
   });
 
+  it('re-running a published version with set-default only moves the default: changed, not created', async () => {
+    expect((await publishRun()).code).toBe(0);
+    expect((await publishRun({ version: '2.5.0' })).code).toBe(0);
+    expect(ssm.document('AcmeMonitoringAgent')!.defaultVersion).toBe('1');
+    const r = await publishRun({ 'set-default': 'true', version: '2.5.0' });
+    expect(r.code, r.stdout).toBe(0);
+    expect(ssm.document('AcmeMonitoringAgent')!.defaultVersion).toBe('2');
+    expect(r.outputs).toMatchObject({
+      changed: 'true',
+      'version-created': 'false',
+      'default-changed': 'true',
+      'previous-default-version': '1',
+    });
+    expect(firstLine(r)).toBe(
+      '## ✅ AcmeMonitoringAgent 2.5.0 was already published as document version 2; moved the default version from 1 to 2',
+    );
+  });
+
   it('without s3:GetObject the run stops at the read-back, before SSM is asked to ingest anything', async () => {
     s3.deny(BUCKET, 'distributor/', ['GetObject', 'HeadObject']); // IAM's s3:GetObject covers both
     const r = await publishRun();
@@ -137,6 +161,45 @@ describe('dist/index.js in publish mode', () => {
     const err = annotations(r.stdout).find((a) => a.level === 'error');
     expect(err?.message).toContain('HeadObject');
     expect(err?.message).toContain('s3:GetObject');
+    expect(ssm.mutations().attempted).toBe(0);
+    expect(r.outputs['error-kind']).toBe('permission');
+    expect(firstLine(r)).toMatch(/^## ❌ Publish failed \(permission denied\): .*HeadObject/);
+  });
+
+  it('denied s3:PutObject: exit 1, kind permission naming the IAM action, summary says so first', async () => {
+    s3.deny(BUCKET, 'distributor/', ['PutObject']);
+    const r = await publishRun();
+    expect(r.code).toBe(1);
+    expect(s3.calls('PutObject').length).toBeGreaterThan(0); // the denial really was what stopped it
+    expect(r.outputs['error-kind']).toBe('permission');
+    expect(firstLine(r)).toMatch(/^## ❌ Publish failed \(permission denied\): PutObject /);
+    expect(r.summary).toContain('IAM action `s3:PutObject`');
+    expect(r.summary).toContain('**What to do:**');
+    expect(r.summary).not.toContain('✅');
+    expect(ssm.mutations().attempted).toBe(0);
+  });
+
+  it('an unreachable endpoint: exit 1, kind network, a hint about the endpoint, not about credentials', async () => {
+    const port = await closedPort();
+    const dead = `http://127.0.0.1:${port}`;
+    const r = await publishRun(
+      { 'request-timeout-seconds': '2' },
+      { AWS_ENDPOINT_URL_STS: dead, AWS_ENDPOINT_URL_SSM: dead, AWS_ENDPOINT_URL_S3: dead },
+    );
+    expect(r.code).toBe(1);
+    expect(r.outputs['error-kind']).toBe('network');
+    expect(firstLine(r)).toMatch(/^## ❌ Publish failed \(endpoint unreachable\): /);
+    expect(r.summary).toContain('ECONNREFUSED');
+    expect(r.summary).not.toMatch(/configure-aws-credentials/);
+    expect(r.summary).not.toContain('✅');
+  });
+
+  it('a bucket that does not exist: exit 1, kind not-found, the summary names the bucket', async () => {
+    const r = await publishRun({ 's3-bucket': 'no-such-bucket-here' });
+    expect(r.code).toBe(1);
+    expect(r.outputs['error-kind']).toBe('not-found');
+    expect(firstLine(r)).toMatch(/^## ❌ Publish failed \(not found\): .*no-such-bucket-here/);
+    expect(r.summary).toContain('`s3-bucket`');
     expect(ssm.mutations().attempted).toBe(0);
   });
 
@@ -149,6 +212,11 @@ describe('dist/index.js in publish mode', () => {
     expect(err?.message).toContain('grant that role s3:GetObject');
     expect(err?.message).toContain('aws ssm delete-document --name AcmeMonitoringAgent --version-name 2.4.0');
     expect(r.stdout).toMatch(/version 1: Creating/);
+    expect(r.outputs['error-kind']).toBe('service');
+    expect(firstLine(r)).toMatch(
+      /^## ❌ Publish failed \(AWS reported a failure\): .*Permanent download error/,
+    );
+    expect(ssm.versions('AcmeMonitoringAgent')[0]?.status).toBe('Failed');
   });
 
   it('a broken package uploads and publishes nothing', async () => {

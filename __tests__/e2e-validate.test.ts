@@ -1,11 +1,11 @@
 // mode: validate, through the committed dist/index.js exactly as the runner runs it.
 
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startArtifactService } from './support/artifact-server.js';
+import { sha256 } from './support/hash.js';
 import { cleanupTemp, tempDir, validPackage } from './support/pkg.js';
 import { annotations, REPO, runAction } from './support/runner.js';
 
@@ -32,18 +32,22 @@ describe('dist/index.js in validate mode', () => {
     for (const f of files) {
       const bytes = readFileSync(path.join(out, f.name));
       expect(bytes.length).toBe(f.size);
-      expect(createHash('sha256').update(bytes).digest('hex')).toBe(f.sha256);
+      expect(sha256(bytes)).toBe(f.sha256);
     }
     const manifestPath = r.outputs['manifest-path']!;
     expect(manifestPath).toBe(path.join(out, 'manifest.json'));
     const manifestBytes = readFileSync(manifestPath);
-    expect(createHash('sha256').update(manifestBytes).digest('hex')).toBe(r.outputs['manifest-sha256']);
+    expect(sha256(manifestBytes)).toBe(r.outputs['manifest-sha256']);
     const manifest = JSON.parse(manifestBytes.toString());
     expect(manifest.version).toBe('2.4.0');
     expect(manifest.packages.amazon['2023'].arm64.file).toBe('linux-rpm.zip');
     for (const f of files) expect(manifest.files[f.name].checksums.sha256).toBe(f.sha256);
-    // The summary: valid headline, files with sha256, which ZIP each host gets.
-    expect(r.summary).toContain('is valid');
+    // The summary: the result on the first line, files with sha256, which ZIP each host gets (collapsed).
+    expect(r.summary.split('\n')[0]).toBe('## ✅ Valid: AcmeMonitoringAgent 2.4.0, 3 ZIPs');
+    expect(r.summary).toMatch(
+      /<details><summary>Which ZIP each host gets \(\d+ of \d+ hosts get one\)<\/summary>/,
+    );
+    expect(r.outputs['error-kind']).toBeUndefined();
     for (const f of files) expect(r.summary).toContain(f.sha256);
     expect(r.summary).toMatch(/Amazon Linux 2023[^\n]*arm64[^\n]*linux-rpm\.zip/);
     expect(r.summary).toMatch(/Windows Server 2022[^\n]*windows\.zip/);
@@ -74,9 +78,31 @@ describe('dist/index.js in validate mode', () => {
     expect(r.outputs.files).toBe('[]');
     expect(r.outputs['manifest-path']).toBe('');
     expect(existsSync(out)).toBe(false);
-    expect(r.summary).toContain('has 3 errors');
+    expect(r.summary.split('\n')[0]).toBe('## ❌ Validate failed: TestAgent 1.0.0 has 3 errors');
+    expect(r.outputs['error-kind']).toBe('package');
     expect(r.summary).toContain('`platform-unknown`');
     expect(r.stdout).toMatch(/::error::3 errors in/);
+  });
+
+  it('succeeds without a job summary file (outside a job step), printing the result', async () => {
+    const r = await runAction(
+      { 'package-dir': EXAMPLE, 'output-dir': path.join(tempDir(), 'o'), 'upload-artifact': 'false' },
+      { env: { GITHUB_STEP_SUMMARY: '' } },
+    );
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('Valid: AcmeMonitoringAgent 2.4.0, 3 ZIPs');
+    expect(r.stdout).not.toMatch(/::error/);
+  });
+
+  it('a package folder that does not exist fails with its own kind, in the summary and the outputs', async () => {
+    const missing = path.join(tempDir(), 'nope');
+    const r = await runAction({ 'package-dir': missing, 'output-dir': path.join(tempDir(), 'o') });
+    expect(r.code).toBe(1);
+    const first = r.summary.split('\n')[0] ?? '';
+    expect(first).toMatch(/^## ❌ Validate failed \(package folder unusable\): /);
+    expect(first).toContain('nope');
+    expect(r.outputs['error-kind']).toBe('package');
+    expect(r.stdout).not.toContain('Internal error');
   });
 
   it('takes the version from a pushed v-tag', async () => {
@@ -93,6 +119,8 @@ describe('dist/index.js in validate mode', () => {
   it('reports every bad input at once', async () => {
     const r = await runAction({ mode: 'deploy', 'fail-on-warnings': 'maybe', 'retention-days': '500' });
     expect(r.code).toBe(1);
+    expect(r.summary.split('\n')[0]).toBe('## ❌ Invalid inputs: 3 problems, listed below');
+    expect(r.outputs['error-kind']).toBe('input');
     expect(r.stdout).toContain('`mode` must be one of validate, publish, promote');
     expect(r.stdout).toContain('`fail-on-warnings` must be true or false');
     expect(r.stdout).toContain('`retention-days`');

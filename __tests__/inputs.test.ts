@@ -1,8 +1,10 @@
 // Action inputs → options: defaults, every problem at once, tags and tag refs.
 import { describe, expect, it } from 'vitest';
-import { InputError, parseAll, parseCommon, parsePublish, parseTags, versionFromRef } from '../src/inputs.js';
+import { ActionError } from '../src/errors.js';
+import { parseAll, parseTags, versionFromRef } from '../src/inputs.js';
 
 const getter = (m: Record<string, string>) => (n: string) => m[n] ?? '';
+const parseCommon = (get: (n: string) => string, env: Record<string, string>) => parseAll(get, env).common;
 
 describe('versionFromRef', () => {
   it.each([
@@ -30,7 +32,12 @@ describe('parseCommon', () => {
     });
   });
   it('the version input wins over the tag; upload-artifact auto is off in publish mode', () => {
-    const o = parseCommon(getter({ version: '9.9.9', mode: 'publish' }), { GITHUB_REF: 'refs/tags/v1.0.0' });
+    const o = parseCommon(
+      getter({ version: '9.9.9', mode: 'publish', 's3-bucket': 'my-bucket', region: 'us-east-1' }),
+      {
+        GITHUB_REF: 'refs/tags/v1.0.0',
+      },
+    );
     expect(o.version).toEqual({ value: '9.9.9', source: 'the `version` input' });
     expect(o.uploadArtifact).toBe(false);
     expect(parseCommon(getter({}), { GITHUB_REF: 'refs/tags/v1.0.0' }).version?.value).toBe('1.0.0');
@@ -65,7 +72,9 @@ describe('parseTags', () => {
 
 describe('parsePublish / parseAll', () => {
   it('defaults, with the region from the environment', () => {
-    expect(parsePublish(getter({ 's3-bucket': 'my-bucket' }), { AWS_REGION: 'eu-west-1' })).toEqual({
+    expect(
+      parseAll(getter({ mode: 'publish', 's3-bucket': 'my-bucket' }), { AWS_REGION: 'eu-west-1' }).publish,
+    ).toEqual({
       bucket: 'my-bucket',
       prefix: '',
       region: 'eu-west-1',
@@ -90,11 +99,25 @@ describe('parsePublish / parseAll', () => {
       );
       expect.unreachable();
     } catch (e) {
-      expect(e).toBeInstanceOf(InputError);
-      const text = (e as InputError).problems.join('\n');
+      expect(e).toBeInstanceOf(ActionError);
+      expect((e as ActionError).kind).toBe('input');
+      const text = (e as ActionError).message;
       for (const s of ['fail-on-warnings', 'not a valid bucket name', 'No AWS region', 'on-existing-version'])
         expect(text).toContain(s);
     }
+  });
+  it('refuses promote (not in this version) and a bad artifact-name, together', () => {
+    const e = (() => {
+      try {
+        parseAll(getter({ mode: 'promote', 'artifact-name': 'a/b' }), {});
+      } catch (err) {
+        return err as ActionError;
+      }
+      return undefined;
+    })();
+    expect(e?.kind).toBe('input');
+    expect(e?.message).toContain('`mode: promote` is not available');
+    expect(e?.message).toContain('`artifact-name`');
   });
   it('does not ask for publish inputs in validate mode', () => {
     expect(parseAll(getter({}), {}).publish).toBeUndefined();

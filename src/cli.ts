@@ -1,175 +1,219 @@
-// The local command line over the same core as the action.
+// The local command line over the same modes and the same renderer as the action.
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { type BuildResult, buildPackage, UsageError } from './package/build.js';
-import { RULES } from './package/catalogue.js';
-import { previewText } from './package/hosts.js';
-import { parseManifest } from './package/manifest.js';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import pkg from '../package.json' with { type: 'json' };
+import { ActionError, exitCodeOf, toActionError } from './errors.js';
+import { validate } from './modes/validate.js';
+import { ruleList } from './package/rules/catalogue.js';
+import { readManifestMapping, readMapping } from './package/mapping.js';
 import { resolveHost } from './package/resolve.js';
-import type { Manifest } from './package/types.js';
-import { countBySeverity, formatDiagnostic, plural } from './report/diagnostics.js';
+import { didYouMean } from './package/source/suggest.js';
+import type { PackageMapping } from './package/types.js';
+import { cliJson, cliText, type CliReport, debugStack } from './report/cli.js';
+import { formatDiagnostic } from './report/diagnostics.js';
+import { oneLine } from './report/escape.js';
 
-const USAGE = `Usage: distributor <command> [options]
+type Options = NonNullable<ParseArgsConfig['options']>;
 
-Commands:
-  build [package-dir]      validate, then write the ZIPs and manifest.json
-      --output-dir DIR       where to write them (default: distributor-build)
-      --name NAME            package (SSM document) name; overrides the config
-      --version VERSION      package version; overrides the config
-      --json                 print the result as JSON instead of text
-  validate [package-dir]   validate only; writes nothing (same options but --output-dir)
-  resolve <manifest.json | package-dir> --platform P --platform-version V --arch A
-                           print the file the SSM Agent would pick for that host,
-                           or the agent's "no manifest found" text (exit 1)
-  rules                    list the validation rules
-
-Exit status: 0 success, 1 validation errors or no match, 2 usage error.
-`;
-
-class Usage extends Error {}
-
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(USAGE);
-    return command ? 0 : 2;
-  }
-  switch (command) {
-    case 'build':
-    case 'validate':
-      return buildCommand(command, rest);
-    case 'resolve':
-      return resolveCommand(rest);
-    case 'rules':
-      for (const [id, r] of Object.entries(RULES))
-        process.stdout.write(`${id.padEnd(24)} ${r.severity.padEnd(8)} ${r.summary}\n`);
-      return 0;
-    default:
-      throw new Usage(`Unknown command "${command}".`);
-  }
+interface Command {
+  usage: string;
+  summary: string;
+  help: string;
+  options: Options;
+  run(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<CliReport>;
 }
 
-async function buildCommand(command: 'build' | 'validate', args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
+const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+
+const COMMANDS: Record<string, Command> = {
+  build: {
+    usage: 'build [package-dir] [--output-dir DIR] [--name NAME] [--version VERSION] [--json]',
+    summary: 'validate, then write the ZIPs and manifest.json',
+    help: `  --output-dir DIR    where to write them (default: distributor-build)
+  --name NAME         package (SSM document) name; overrides the config
+  --version VERSION   package version; overrides the config
+  --json              print the result as JSON instead of text`,
     options: {
       'output-dir': { type: 'string' },
       name: { type: 'string' },
       version: { type: 'string' },
-      json: { type: 'boolean', default: false },
+      json: { type: 'boolean' },
     },
-  });
-  if (positionals.length > 1) throw new Usage(`Expected one package folder, got ${positionals.length}.`);
-  if (command === 'validate' && values['output-dir'])
-    throw new Usage('validate writes nothing; use build --output-dir.');
-  const r = await buildPackage({
-    packageDir: positionals[0] ?? '.',
-    outputDir: command === 'build' ? (values['output-dir'] ?? 'distributor-build') : undefined,
-    name: values.name,
-    version: values.version ? { value: values.version, source: '--version' } : undefined,
-  });
-  if (values.json) process.stdout.write(`${JSON.stringify(jsonResult(r), null, 2)}\n`);
-  else printResult(r, command);
-  return r.ok ? 0 : 1;
-}
-
-function printResult(r: BuildResult, command: string): void {
-  const out = process.stdout;
-  for (const d of r.diagnostics) out.write(`${formatDiagnostic(d)}\n`);
-  const c = countBySeverity(r.diagnostics);
-  if (r.preview.length > 0) out.write(`\nWhich ZIP each host gets:\n${previewText(r.preview)}\n`);
-  if (r.files.length > 0) {
-    out.write('\n');
-    for (const f of r.files)
-      out.write(`${path.relative(process.cwd(), f.path)}  ${f.size} bytes  sha256 ${f.sha256}\n`);
-    out.write(`${path.relative(process.cwd(), r.manifestPath!)}  sha256 ${r.manifestSha256}\n`);
-  }
-  const title = `${r.name ?? 'package'}${r.version ? ` ${r.version}` : ''}`;
-  const tail = `${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')}`;
-  out.write(
-    `\n${r.ok ? '✔' : '✘'} ${title}: ${tail}${r.ok && command === 'build' ? `; built ${plural(r.files.length, 'ZIP')}` : ''}\n`,
-  );
-}
-
-function jsonResult(r: BuildResult) {
-  return {
-    ok: r.ok,
-    name: r.name,
-    version: r.version,
-    diagnostics: r.diagnostics,
-    files: r.files.map((f) => ({ name: f.name, path: f.path, size: f.size, sha256: f.sha256 })),
-    manifestPath: r.manifestPath,
-    manifestSha256: r.manifestSha256,
-    manifest: r.manifest,
-    preview: r.preview,
-  };
-}
-
-async function resolveCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
+    run: (v, p) => buildCommand('build', v, p),
+  },
+  validate: {
+    usage: 'validate [package-dir] [--name NAME] [--version VERSION] [--json]',
+    summary: 'validate only; writes nothing',
+    help: `  --name NAME         package (SSM document) name; overrides the config
+  --version VERSION   package version; overrides the config
+  --json              print the result as JSON instead of text`,
+    options: { name: { type: 'string' }, version: { type: 'string' }, json: { type: 'boolean' } },
+    run: (v, p) => buildCommand('validate', v, p),
+  },
+  resolve: {
+    usage: 'resolve <manifest.json | package-dir> --platform P --platform-version V --arch A',
+    summary: 'print the file the SSM Agent would pick for that host (exit 1 when none)',
+    help: `  --platform P          platform name as the agent reports it (amazon, ubuntu, windows, ...)
+  --platform-version V  platform version as the agent reports it (2023, 22.04, 10.0.20348, ...)
+  --arch A              architecture (x86_64, arm64, ...)
+When nothing matches, prints the agent's own "no manifest found" text and exits 1.`,
     options: {
       platform: { type: 'string' },
       'platform-version': { type: 'string' },
       arch: { type: 'string' },
     },
+    run: resolveCommand,
+  },
+  rules: {
+    usage: 'rules',
+    summary: 'list the validation rules',
+    help: '',
+    options: {},
+    run: async () => ({ stdout: rulesText(), stderr: '', code: 0 }),
+  },
+};
+
+const EXIT_CODES = 'Exit status: 0 success, 1 problems found or no match, 2 usage error, 3 internal error.';
+
+function usage(): string {
+  const lines = ['Usage: distributor <command> [options]', '', 'Commands:'];
+  for (const c of Object.values(COMMANDS)) lines.push(`  ${c.usage}`, `      ${c.summary}`);
+  lines.push(
+    '',
+    'distributor <command> --help   help for one command',
+    'distributor --version',
+    '',
+    EXIT_CODES,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+function commandHelp(c: Command): string {
+  return `Usage: distributor ${c.usage}\n\n${c.summary}\n${c.help ? `\n${c.help}\n` : ''}\n${EXIT_CODES}\n`;
+}
+
+const usageError = (message: string, hint?: string) => new ActionError('input', message, { hint });
+
+async function main(argv: string[]): Promise<CliReport> {
+  const [name, ...rest] = argv;
+  if (name === undefined) return { stdout: '', stderr: usage(), code: 2 };
+  if (name === '--help' || name === '-h' || name === 'help') return { stdout: usage(), stderr: '', code: 0 };
+  if (name === '--version' || name === '-V') return { stdout: `${pkg.version}\n`, stderr: '', code: 0 };
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) {
+    const guess = didYouMean(name, Object.keys(COMMANDS));
+    throw usageError(
+      `Unknown command "${oneLine(name)}".${guess ? ` Did you mean "${guess}"?` : ''}`,
+      'Run distributor --help for the commands.',
+    );
+  }
+  const parsed = parseCommandArgs(name, command, rest);
+  if (parsed.values.help) return { stdout: commandHelp(command), stderr: '', code: 0 };
+  return command.run(parsed.values, parsed.positionals);
+}
+
+function parseCommandArgs(name: string, c: Command, args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { ...c.options, ...HELP_OPTION },
+    });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS')) throw e;
+    const bad = /'(-{1,2}[^']+)'/.exec((e as Error).message)?.[1];
+    const known = Object.keys(c.options).map((o) => `--${o}`);
+    const guess = bad && code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? didYouMean(bad, known) : undefined;
+    throw usageError(
+      `${(e as Error).message.split('.')[0]}.${guess ? ` Did you mean "${guess}"?` : ''}`,
+      `Run distributor ${name} --help for its options.`,
+    );
+  }
+}
+
+async function buildCommand(
+  command: 'build' | 'validate',
+  values: Record<string, string | boolean | undefined>,
+  positionals: string[],
+): Promise<CliReport> {
+  if (positionals.length > 1) throw usageError(`Expected one package folder, got ${positionals.length}.`);
+  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const name = str('name');
+  const version = str('version');
+  const outcome = await validate({
+    build: {
+      packageDir: positionals[0] ?? '.',
+      outputDir: command === 'build' ? (str('output-dir') ?? 'distributor-build') : undefined,
+      name: name === undefined ? undefined : { value: name, source: '--name' },
+      version: version === undefined ? undefined : { value: version, source: '--version' },
+      versionHint: 'pass --version or set `version` in distributor.yaml',
+    },
+    failOnWarnings: false,
   });
+  return values.json ? cliJson(outcome) : cliText(outcome, command);
+}
+
+function rulesText(): string {
+  return ruleList()
+    .map(([id, r]) => `${id.padEnd(24)} ${r.severity.padEnd(8)} ${r.summary}\n`)
+    .join('');
+}
+
+async function resolveCommand(
+  values: Record<string, string | boolean | undefined>,
+  positionals: string[],
+): Promise<CliReport> {
   const target = positionals[0];
   if (!target || positionals.length > 1)
-    throw new Usage('resolve needs one manifest.json or package folder.');
-  const { platform, arch } = values;
-  const version = values['platform-version'];
-  if (platform === undefined || version === undefined || arch === undefined) {
-    throw new Usage(
+    throw usageError('resolve needs one manifest.json or package folder.');
+  const [platform, version, arch] = [values.platform, values['platform-version'], values.arch];
+  if (typeof platform !== 'string' || typeof version !== 'string' || typeof arch !== 'string') {
+    throw usageError(
       'resolve needs --platform, --platform-version and --arch (as the agent reports them, e.g. amazon 2023 arm64).',
     );
   }
-  const manifest = await loadManifestFor(target);
-  const res = resolveHost(manifest.packages, manifest.files, { platform, version, arch });
+  const loaded = await loadManifestFor(target);
+  if ('problems' in loaded) return { stdout: '', stderr: loaded.problems, code: 1 };
+  const m = loaded.manifest;
+  const res = resolveHost(m.packages, m.files, { platform, version, arch });
   if (res.ok) {
-    process.stdout.write(`${res.file}\n`);
-    process.stderr.write(`(matched ${res.keys.platform} / ${res.keys.version} / ${res.keys.arch})\n`);
-    return 0;
+    const keys = `(matched ${res.keys.platform} / ${res.keys.version} / ${res.keys.arch})`;
+    return { stdout: `${oneLine(res.file)}\n`, stderr: `${oneLine(keys)}\n`, code: 0 };
   }
-  process.stdout.write(`${res.message}\n`);
-  return 1;
+  return { stdout: `${oneLine(res.message)}\n`, stderr: '', code: 1 };
 }
 
-async function loadManifestFor(target: string): Promise<Manifest> {
+async function loadManifestFor(target: string): Promise<{ manifest: PackageMapping } | { problems: string }> {
   const st = await fs.stat(target).catch(() => undefined);
-  if (!st) throw new Usage(`${target} does not exist.`);
-  if (st.isFile()) {
-    const { parsed, diagnostics } = parseManifest(await fs.readFile(target), target);
-    if (!parsed.manifest) {
-      for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-      throw new Usage(`${target} is not a readable manifest.`);
-    }
-    return parsed.manifest;
-  }
-  const r = await buildPackage({ packageDir: target, version: { value: '0', source: 'resolve' } });
-  if (!r.manifest) {
-    for (const d of r.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-    throw new Usage(`Cannot read the package mapping in ${target}.`);
-  }
-  return r.manifest;
+  if (!st) throw usageError(`${oneLine(target)} does not exist.`);
+  const read = st.isFile()
+    ? readManifestMapping(await fs.readFile(target), target)
+    : await readMapping({ packageDir: target });
+  if (read.mapping) return { manifest: read.mapping };
+  const lines = read.diagnostics.map((d) => oneLine(formatDiagnostic(d)));
+  lines.push(`distributor: cannot read the package mapping in ${oneLine(target)}.`);
+  return { problems: `${lines.join('\n')}\n` };
 }
+
+// A reader that goes away (`distributor rules | head`) is not an error: stop writing, keep the exit code.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 
 main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
+  (r) => {
+    process.exitCode = r.code;
+    if (r.stderr) process.stderr.write(r.stderr);
+    if (r.stdout) process.stdout.write(r.stdout);
   },
   (e: unknown) => {
-    if (e instanceof Usage || e instanceof UsageError || (e instanceof TypeError && 'code' in e)) {
-      process.stderr.write(`distributor: ${(e as Error).message}\n${e instanceof Usage ? `\n${USAGE}` : ''}`);
-      process.exitCode = 2;
-    } else {
-      process.stderr.write(
-        `distributor: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
-      );
-      process.exitCode = 3;
-    }
+    const err = toActionError(e);
+    const stack = debugStack(err);
+    const help = err.hint ? `\n  ${err.hint}` : '';
+    process.exitCode = exitCodeOf(err.kind);
+    process.stderr.write(`distributor: ${err.message}${help}${stack ? `\n${stack}` : ''}\n`);
   },
 );

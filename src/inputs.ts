@@ -1,4 +1,7 @@
-// Action inputs → one typed, validated options object. All problems are reported together.
+// Action inputs → one typed, validated options object per mode. All problems are reported together, as
+// one ActionError of kind `input`.
+import { ActionError } from './errors.js';
+import { artifactNameProblem } from './github/artifact.js';
 
 export const MODES = ['validate', 'publish', 'promote'] as const;
 export type Mode = (typeof MODES)[number];
@@ -16,11 +19,12 @@ export interface CommonOptions {
   failOnWarnings: boolean;
 }
 
-export class InputError extends Error {
-  override name = 'InputError';
-  constructor(readonly problems: string[]) {
-    super(problems.length === 1 ? problems[0]! : `Invalid inputs:\n- ${problems.join('\n- ')}`);
-  }
+/** One input error listing every problem found. */
+export function inputError(problems: readonly string[]): ActionError {
+  const message = problems.length === 1 ? problems[0]! : `Invalid inputs:\n- ${problems.join('\n- ')}`;
+  return new ActionError('input', message, {
+    hint: 'Fix the `with:` inputs of this step (see "Inputs" in the README).',
+  });
 }
 
 export type GetInput = (name: string) => string;
@@ -44,13 +48,18 @@ export function parseBool(name: string, raw: string, dflt: boolean, problems: st
   return dflt;
 }
 
-export function parseCommon(get: GetInput, env: Record<string, string | undefined>): CommonOptions {
-  const problems: string[] = [];
+function readCommon(
+  get: GetInput,
+  env: Record<string, string | undefined>,
+  problems: string[],
+): CommonOptions {
   const modeRaw = get('mode') || 'validate';
   const mode = (MODES as readonly string[]).includes(modeRaw) ? (modeRaw as Mode) : 'validate';
   if (!(MODES as readonly string[]).includes(modeRaw)) {
     problems.push(`\`mode\` must be one of ${MODES.join(', ')}; got "${modeRaw}".`);
   }
+  if (modeRaw === 'promote')
+    problems.push('`mode: promote` is not available in this version; use validate or publish.');
   const packageDir = get('package-dir') || '.';
   const outputDir = get('output-dir') || 'distributor-build';
   const name = get('name') || undefined;
@@ -65,6 +74,8 @@ export function parseCommon(get: GetInput, env: Record<string, string | undefine
   if (uploadRaw !== 'auto')
     uploadArtifact = parseBool('upload-artifact', uploadRaw, uploadArtifact, problems);
   const artifactName = get('artifact-name') || undefined;
+  const nameProblem = artifactName === undefined ? undefined : artifactNameProblem(artifactName);
+  if (nameProblem) problems.push(`\`artifact-name\`: ${nameProblem}`);
   const retRaw = get('retention-days') || '0';
   let retentionDays: number | undefined;
   if (!/^\d+$/.test(retRaw) || Number(retRaw) > 90) {
@@ -73,7 +84,6 @@ export function parseCommon(get: GetInput, env: Record<string, string | undefine
     );
   } else if (Number(retRaw) > 0) retentionDays = Number(retRaw);
   const failOnWarnings = parseBool('fail-on-warnings', get('fail-on-warnings'), false, problems);
-  if (problems.length > 0) throw new InputError(problems);
   return {
     mode,
     packageDir,
@@ -153,8 +163,11 @@ function seconds(
   return Number(raw);
 }
 
-export function parsePublish(get: GetInput, env: Record<string, string | undefined>): PublishInputs {
-  const problems: string[] = [];
+function readPublish(
+  get: GetInput,
+  env: Record<string, string | undefined>,
+  problems: string[],
+): PublishInputs {
   const bucket = get('s3-bucket');
   if (!bucket) problems.push('`s3-bucket` is required in publish mode: the bucket the ZIPs are uploaded to.');
   else if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
@@ -192,7 +205,6 @@ export function parsePublish(get: GetInput, env: Record<string, string | undefin
     600,
     problems,
   );
-  if (problems.length > 0) throw new InputError(problems);
   return {
     bucket,
     prefix,
@@ -212,23 +224,8 @@ export function parseAll(
   env: Record<string, string | undefined>,
 ): { common: CommonOptions; publish?: PublishInputs } {
   const problems: string[] = [];
-  let common: CommonOptions | undefined;
-  try {
-    common = parseCommon(get, env);
-  } catch (e) {
-    if (!(e instanceof InputError)) throw e;
-    problems.push(...e.problems);
-  }
-  let publish: PublishInputs | undefined;
-  const mode = get('mode') || 'validate';
-  if (mode === 'publish') {
-    try {
-      publish = parsePublish(get, env);
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      problems.push(...e.problems);
-    }
-  }
-  if (problems.length > 0 || !common) throw new InputError(problems);
+  const common = readCommon(get, env, problems);
+  const publish = common.mode === 'publish' ? readPublish(get, env, problems) : undefined;
+  if (problems.length > 0) throw inputError(problems);
   return publish ? { common, publish } : { common };
 }

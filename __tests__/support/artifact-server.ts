@@ -294,6 +294,18 @@ export async function startArtifactService(): Promise<ArtifactService> {
       'x-ms-request-server-encrypted': 'true',
       date: new Date().toUTCString(),
     };
+    const storeBlob = (data: Buffer): Answered => {
+      a.blob = data;
+      const ct = req.headers['x-ms-blob-content-type'];
+      a.contentType = Array.isArray(ct) ? ct[0] : ct;
+      res.writeHead(201, {
+        ...okHeaders,
+        etag: `"0x${nextId.toString(16)}"`,
+        'last-modified': okHeaders.date,
+      });
+      res.end();
+      return true;
+    };
     const comp = url.searchParams.get('comp');
     if (comp === 'block') {
       const id = url.searchParams.get('blockid');
@@ -313,30 +325,10 @@ export async function startArtifactService(): Promise<ArtifactService> {
         if (!block) return azureError(res, 400, 'InvalidBlockList', 'The specified block list is invalid.');
         parts.push(block);
       }
-      a.blob = Buffer.concat(parts);
       a.blocks.clear();
-      const ct = req.headers['x-ms-blob-content-type'];
-      a.contentType = Array.isArray(ct) ? ct[0] : ct;
-      res.writeHead(201, {
-        ...okHeaders,
-        etag: `"0x${nextId.toString(16)}"`,
-        'last-modified': okHeaders.date,
-      });
-      res.end();
-      return true;
+      return storeBlob(Buffer.concat(parts));
     }
-    if (comp === null && req.headers['x-ms-blob-type'] === 'BlockBlob') {
-      a.blob = body;
-      const ct = req.headers['x-ms-blob-content-type'];
-      a.contentType = Array.isArray(ct) ? ct[0] : ct;
-      res.writeHead(201, {
-        ...okHeaders,
-        etag: `"0x${nextId.toString(16)}"`,
-        'last-modified': okHeaders.date,
-      });
-      res.end();
-      return true;
-    }
+    if (comp === null && req.headers['x-ms-blob-type'] === 'BlockBlob') return storeBlob(body);
     return azureError(
       res,
       400,

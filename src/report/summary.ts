@@ -1,20 +1,12 @@
-// The job summary (markdown) for validate mode; publish adds its own sections.
-
-import type { PublishResult } from '../aws/publish.js';
-import type { BuildResult } from '../package/build.js';
-import { previewMarkdown } from '../package/hosts.js';
+// The job summary (GitHub-flavoured markdown) of any outcome: the real result on the first line, then
+// what to do, what changed, the problems, the files and the host preview (collapsed).
+import type { ActionError } from '../errors.js';
+import type { Outcome } from '../modes/outcome.js';
 import type { Diagnostic } from '../package/types.js';
 import { countBySeverity, plural } from './diagnostics.js';
-
-/** Escapes text for a markdown table cell (and neutralises HTML). */
-export function cell(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|')
-    .replace(/\r?\n/g, ' ');
-}
+import { mdCode, mdProse, mdText } from './escape.js';
+import { changeList, headline } from './headline.js';
+import { previewMarkdown } from './preview.js';
 
 const ICON: Record<Diagnostic['severity'], string> = {
   error: '❌ error',
@@ -25,84 +17,113 @@ const ICON: Record<Diagnostic['severity'], string> = {
 export function diagnosticsTable(ds: readonly Diagnostic[]): string {
   if (ds.length === 0) return 'No problems found.\n';
   const rows = ds.map((d) => {
-    const where = d.file ? `\`${cell(d.file)}${d.line ? `:${d.line}` : ''}\`` : '';
-    return `| ${ICON[d.severity]} | \`${d.rule}\` | ${where} | ${cell(d.message)} |`;
+    const where = d.file ? mdCode(`${d.file}${d.line ? `:${d.line}` : ''}`) : '';
+    return `| ${ICON[d.severity]} | ${mdCode(d.rule)} | ${where} | ${mdText(d.message)} |`;
   });
   return ['| Severity | Rule | Where | Message |', '| --- | --- | --- | --- |', ...rows, ''].join('\n');
 }
 
-export function filesTable(files: BuildResult['files']): string {
-  const rows = files.map(
-    (f) => `| \`${cell(f.name)}\` | ${f.size.toLocaleString('en-US')} | \`${f.sha256}\` |`,
-  );
-  return ['| File | Bytes | sha256 |', '| --- | ---: | --- |', ...rows, ''].join('\n');
+/** A collapsed section: `<details>` with a plain-text summary line. */
+export function details(title: string, body: string): string {
+  return `<details><summary>${mdText(title)}</summary>\n\n${body}\n\n</details>\n`;
 }
 
-export function validateSummary(r: BuildResult, artifactLine?: string): string {
-  const c = countBySeverity(r.diagnostics);
-  const title = `${r.name ?? 'package'}${r.version ? ` ${r.version}` : ''}`;
-  const head = r.ok
-    ? `## ✅ Distributor package ${cell(title)} is valid`
-    : `## ❌ Distributor package ${cell(title)} has ${plural(c.errors, 'error')}`;
-  const parts = [
-    head,
-    '',
-    `${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')}, ${plural(c.notices, 'notice')}.`,
-    '',
-  ];
-  parts.push('### Problems', '', diagnosticsTable(r.diagnostics));
-  if (r.files.length > 0) {
-    parts.push('### Files', '', filesTable(r.files));
-    if (r.manifestSha256)
-      parts.push(`manifest.json: ${r.manifestBytes ?? 0} bytes, sha256 \`${r.manifestSha256}\``, '');
-  }
-  if (r.preview.length > 0) {
-    parts.push(
-      '### Which ZIP each host gets',
-      '',
-      'The SSM Agent’s own matching (platform → version → architecture, no backtracking) over common OS identities:',
-      '',
-      previewMarkdown(r.preview),
-      '',
-    );
-  }
-  if (artifactLine) parts.push(artifactLine, '');
-  return parts.join('\n');
+function errorSection(e: ActionError): string[] {
+  // A message of several lines (every bad input) keeps its lines; each is escaped on its own.
+  const lines = [e.message.split('\n').map(mdText).join('\n'), ''];
+  if (e.hint) lines.push(`**What to do:** ${mdProse(e.hint)}`, '');
+  const facts = [`kind ${mdCode(e.kind, false)}`];
+  if (e.code) facts.push(`code ${mdCode(e.code, false)}`);
+  if (e.action) facts.push(`IAM action ${mdCode(e.action, false)}`);
+  lines.push(`<sub>${facts.join(' · ')}</sub>`, '');
+  return lines;
 }
 
-export function publishSummary(build: BuildResult, r: PublishResult): string {
-  const head = r.changed
-    ? `## ✅ Published ${cell(r.documentName)} ${cell(r.versionName)} (document version ${r.documentVersion})`
-    : `## ✅ ${cell(r.documentName)} ${cell(r.versionName)} was already published (document version ${r.documentVersion}); nothing changed`;
-  const rows = [
-    ['Document', `\`${cell(r.documentName)}\``],
-    ['ARN', r.documentArn ? `\`${cell(r.documentArn)}\`` : '—'],
-    ['Version name', `\`${cell(r.versionName)}\``],
-    ['Document version', r.documentVersion],
-    ['Status', r.status],
-    [
-      'Default version',
-      `${r.defaultVersion}${r.defaultVersion === r.documentVersion ? ' (this version)' : ''}`,
-    ],
-    ['Attachments', `\`${cell(r.s3Uri)}/\``],
-  ];
-  const parts = [head, '', '| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`), ''];
-  const uploaded = new Map(r.uploads.map((u) => [u.name, u]));
-  parts.push(
+function filesSection(o: Outcome): string[] {
+  const out = o.build?.ok ? o.build.output : undefined;
+  if (!out) return [];
+  const p = o.publish;
+  const action = new Map(p?.uploads.map((u) => [u.name, u.action]) ?? []);
+  const head = p ? '| File | Bytes | sha256 | S3 |' : '| File | Bytes | sha256 |';
+  const rule = p ? '| --- | ---: | --- | --- |' : '| --- | ---: | --- |';
+  const rows = out.files.map((f) => {
+    const base = `| ${mdCode(f.name)} | ${f.size.toLocaleString('en-US')} | ${mdCode(f.sha256)} |`;
+    if (!p) return base;
+    const a = action.get(f.name);
+    return `${base} ${a === 'uploaded' ? 'uploaded' : a === 'present' ? 'already there' : 'already published'} |`;
+  });
+  return [
     '### Files',
     '',
-    '| File | S3 key | Bytes | sha256 | Upload |',
-    '| --- | --- | ---: | --- | --- |',
-  );
-  for (const f of build.files) {
-    const u = uploaded.get(f.name);
-    const key = `${r.s3Uri.replace(/^s3:\/\/[^/]+\//, '')}/${f.name}`;
+    head,
+    rule,
+    ...rows,
+    '',
+    `manifest.json: ${out.manifestBytes.toLocaleString('en-US')} bytes, sha256 ${mdCode(out.manifestSha256, false)}`,
+    '',
+  ];
+}
+
+function publishSection(o: Outcome): string[] {
+  const p = o.publish;
+  if (!p) return [];
+  const rows: [string, string][] = [
+    ['Document', mdCode(p.documentName)],
+    ['ARN', p.documentArn ? mdCode(p.documentArn) : '—'],
+    ['Version name', mdCode(p.versionName)],
+    ['Document version', mdText(p.documentVersion)],
+    ['Status', mdText(p.status)],
+    [
+      'Default version',
+      `${mdText(p.defaultVersion)}${p.defaultVersion === p.documentVersion ? ' (this version)' : ''}`,
+    ],
+    ['Attachments', mdCode(`${p.s3Uri}/`)],
+  ];
+  const changes = changeList(o);
+  const out = ['| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`), ''];
+  out.push('### Changes', '');
+  if (changes.length === 0)
+    out.push('Nothing changed in AWS: the version was already published as it is.', '');
+  else out.push(...changes.map((c) => `- ${mdText(c)}`), '');
+  if (p.consoleUrl) out.push(`[Open in the Systems Manager console](${p.consoleUrl})`, '');
+  return out;
+}
+
+function artifactLine(o: Outcome): string[] {
+  const a = o.artifact;
+  if (!a || a.status === 'skipped') return [];
+  const said =
+    a.status === 'uploaded' ? 'holds the ZIPs and manifest.json' : 'was already uploaded by this run';
+  return [`📦 Artifact ${mdCode(a.name, false)} ${said}.`, ''];
+}
+
+export function summaryMarkdown(o: Outcome): string {
+  const h = headline(o);
+  const parts = [`## ${h.ok ? '✅' : '❌'} ${mdText(h.text)}`, ''];
+  if (o.failure?.type === 'error') parts.push(...errorSection(o.failure.error));
+  parts.push(...publishSection(o));
+  const b = o.build;
+  if (b) {
+    const c = countBySeverity(b.diagnostics);
     parts.push(
-      `| \`${cell(f.name)}\` | \`${cell(key)}\` | ${f.size.toLocaleString('en-US')} | \`${f.sha256}\` | ${u ? (u.action === 'uploaded' ? 'uploaded' : 'already there') : 'already published'} |`,
+      '### Problems',
+      '',
+      `${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')}, ${plural(c.notices, 'notice')}.`,
+      '',
+      diagnosticsTable(b.diagnostics),
     );
   }
-  parts.push('');
-  if (r.consoleUrl) parts.push(`[Open in the Systems Manager console](${r.consoleUrl})`, '');
-  if (build.diagnostics.length > 0) parts.push('### Problems', '', diagnosticsTable(build.diagnostics));
+  parts.push(...filesSection(o));
+  if (b && b.preview.length > 0) {
+    const got = b.preview.filter((r) => r.file !== undefined).length;
+    parts.push(
+      details(
+        `Which ZIP each host gets (${got} of ${b.preview.length} hosts get one)`,
+        'The SSM Agent’s own matching (platform → version → architecture, no backtracking) over common OS identities:\n\n' +
+          previewMarkdown(b.preview),
+      ),
+    );
+  }
+  parts.push(...artifactLine(o));
   return parts.join('\n');
 }

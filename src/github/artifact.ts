@@ -3,6 +3,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { UploadArtifactOptions } from '@actions/artifact';
+import { ActionError, type ErrorKind } from '../errors.js';
 
 export interface ArtifactOutcome {
   status: 'uploaded' | 'skipped' | 'exists';
@@ -66,7 +67,7 @@ const printable = (s: string) => s.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
 /**
  * Uploads `files` (each directly or deeper inside `rootDirectory`; stored by their path relative to it)
  * as the workflow artifact `name`. Outside GitHub Actions it skips; when the run already holds an
- * artifact of that name it reports `exists`; other failures throw an Error saying what to do.
+ * artifact of that name it reports `exists`; other failures throw an ActionError saying what to do.
  */
 export async function uploadArtifact(
   name: string,
@@ -87,20 +88,23 @@ export async function uploadArtifact(
   }
   const problem = artifactNameProblem(name);
   if (problem)
-    throw new Error(`Could not upload the artifact: ${problem} Set \`artifact-name\` to a valid name.`);
+    throw new ActionError('input', `Could not upload the artifact: ${problem}`, {
+      hint: 'Set `artifact-name` to a valid name.',
+    });
 
   const root = path.resolve(rootDirectory);
   if (files.length === 0)
-    throw new Error(`Could not upload artifact "${name}": there are no files to upload.`);
+    throw new ActionError('internal', `Could not upload artifact "${name}": there are no files to upload.`);
   const absolute = files.map((f) => {
     const abs = path.resolve(root, f);
     const rel = path.relative(root, abs);
     if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
-      throw new Error(`Could not upload artifact "${name}": ${abs} is not inside ${root}.`);
+      throw new ActionError('internal', `Could not upload artifact "${name}": ${abs} is not inside ${root}.`);
     }
     const st = statSync(abs, { throwIfNoEntry: false });
     if (!st?.isFile()) {
-      throw new Error(
+      throw new ActionError(
+        'internal',
         `Could not upload artifact "${name}": ${abs} ${st ? 'is not a regular file' : 'does not exist'}.`,
       );
     }
@@ -131,7 +135,8 @@ export async function uploadArtifact(
           `that includes the matrix values or \${{ github.run_attempt }}.`,
       };
     }
-    throw new Error(`Could not upload artifact "${name}": ${explain(err)}`, { cause: e });
+    const { kind, text } = explain(err);
+    throw new ActionError(kind, `Could not upload artifact "${name}": ${text}`, { cause: e });
   }
 }
 
@@ -143,66 +148,94 @@ function isConflict(err: Error): boolean {
   );
 }
 
-/** Turns the library's errors into what failed and what to do. */
-function explain(err: Error): string {
+/** Turns the library's errors into what failed and what to do, with the kind of failure. */
+function explain(err: Error): { kind: ErrorKind; text: string } {
   const msg = err.message;
-  const status = /Failed to (CreateArtifact|FinalizeArtifact):.*?\((\d{3})\)/s.exec(msg);
-  const restStatus = (err as { statusCode?: unknown }).statusCode;
   if (err.name === 'GHESNotSupportedError') {
-    return (
-      `this artifact service is not available on GitHub Enterprise Server (GITHUB_SERVER_URL is ` +
-      `${process.env.GITHUB_SERVER_URL ?? 'unset'}). Set \`upload-artifact: false\`.`
-    );
+    return {
+      kind: 'input',
+      text:
+        `this artifact service is not available on GitHub Enterprise Server (GITHUB_SERVER_URL is ` +
+        `${process.env.GITHUB_SERVER_URL ?? 'unset'}). Set \`upload-artifact: false\`.`,
+    };
   }
   // The service client rewraps its errors in plain Errors ("Failed to CreateArtifact: …"), so the quota
   // and network errors are recognised by their messages as well as by their names.
   if (err.name === 'UsageError' || msg.includes('Artifact storage quota has been hit')) {
-    return (
-      'the artifact storage quota of this account is used up. Delete old artifacts or let them expire, ' +
-      'use a shorter `retention-days`, or set `upload-artifact: false`.'
-    );
+    return {
+      kind: 'limit',
+      text:
+        'the artifact storage quota of this account is used up. Delete old artifacts or let them expire, ' +
+        'use a shorter `retention-days`, or set `upload-artifact: false`.',
+    };
   }
   const network = /Unable to make request: (\w+)/.exec(msg);
   if (err.name === 'NetworkError' || network) {
     const code = (err as { code?: unknown }).code ?? network?.[1];
-    return (
-      `the artifact service could not be reached (${String(code ?? 'network error')}). On a self-hosted runner, ` +
-      'allow outbound HTTPS to the GitHub Actions results service and its blob storage; then re-run the job.'
-    );
+    return {
+      kind: 'network',
+      text:
+        `the artifact service could not be reached (${String(code ?? 'network error')}). On a self-hosted runner, ` +
+        'allow outbound HTTPS to the GitHub Actions results service and its blob storage; then re-run the job.',
+    };
   }
   if (msg.startsWith('Failed to get backend IDs')) {
-    return (
-      'ACTIONS_RUNTIME_TOKEN is not a runtime token the runner issued for this job. Do not set ' +
-      'ACTIONS_RUNTIME_TOKEN or ACTIONS_RESULTS_URL yourself; let the runner provide them.'
-    );
+    return {
+      kind: 'credentials',
+      text:
+        'ACTIONS_RUNTIME_TOKEN is not a runtime token the runner issued for this job. Do not set ' +
+        'ACTIONS_RUNTIME_TOKEN or ACTIONS_RESULTS_URL yourself; let the runner provide them.',
+    };
   }
+  return explainFailure(err, msg);
+}
+
+/** A call the service or the storage answered with a failure, a stall, or something unrecognised. */
+function explainFailure(err: Error, msg: string): { kind: ErrorKind; text: string } {
+  const status = /Failed to (CreateArtifact|FinalizeArtifact):.*?\((\d{3})\)/s.exec(msg);
+  const restStatus = (err as { statusCode?: unknown }).statusCode;
   if (status) {
     const [, call, code] = status;
     if (code === '401' || code === '403') {
-      return (
-        `the artifact service refused ${call} (HTTP ${code}): ${tail(msg)}. The job's runtime token was not ` +
-        'accepted; it is issued by the runner and does not depend on `permissions:` (no `actions: write` is ' +
-        'needed), so it may have expired in a very long job or been overridden by a step. Re-run the job.'
-      );
+      return {
+        kind: 'credentials',
+        text:
+          `the artifact service refused ${call} (HTTP ${code}): ${tail(msg)}. The job's runtime token was not ` +
+          'accepted; it is issued by the runner and does not depend on `permissions:` (no `actions: write` is ' +
+          'needed), so it may have expired in a very long job or been overridden by a step. Re-run the job.',
+      };
     }
-    return `the artifact service failed ${call} (HTTP ${code}): ${tail(msg)}. This is usually temporary; re-run the job.`;
+    return {
+      kind: 'service',
+      text: `the artifact service failed ${call} (HTTP ${code}): ${tail(msg)}. This is usually temporary; re-run the job.`,
+    };
   }
   if (/Failed to make request after \d+ attempts/.test(msg)) {
-    return `the artifact service kept failing (${tail(msg)}). This is usually temporary; re-run the job.`;
+    return {
+      kind: 'service',
+      text: `the artifact service kept failing (${tail(msg)}). This is usually temporary; re-run the job.`,
+    };
   }
   if (err.name === 'RestError' || typeof restStatus === 'number') {
-    return (
-      `uploading the content to artifact storage failed${typeof restStatus === 'number' ? ` (HTTP ${restStatus})` : ''}: ` +
-      `${firstLine(msg)}. The signed upload URL may have expired or the storage refused it; re-run the job.`
-    );
+    return {
+      kind: 'service',
+      text:
+        `uploading the content to artifact storage failed${typeof restStatus === 'number' ? ` (HTTP ${restStatus})` : ''}: ` +
+        `${firstLine(msg)}. The signed upload URL may have expired or the storage refused it; re-run the job.`,
+    };
   }
   if (msg.includes('Upload progress stalled')) {
-    return (
-      'the upload to artifact storage made no progress for too long (ACTIONS_ARTIFACT_UPLOAD_TIMEOUT_MS, ' +
-      'default 5 minutes). Check the runner network; then re-run the job.'
-    );
+    return {
+      kind: 'timeout',
+      text:
+        'the upload to artifact storage made no progress for too long (ACTIONS_ARTIFACT_UPLOAD_TIMEOUT_MS, ' +
+        'default 5 minutes). Check the runner network; then re-run the job.',
+    };
   }
-  return `${firstLine(msg)}. Re-run the job; if it keeps failing, set \`upload-artifact: false\` to skip the upload.`;
+  return {
+    kind: 'service',
+    text: `${firstLine(msg)}. Re-run the job; if it keeps failing, set \`upload-artifact: false\` to skip the upload.`,
+  };
 }
 
 const firstLine = (s: string) => (s.split('\n')[0] ?? s).replace(/[.\s]+$/, '');

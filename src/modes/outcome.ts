@@ -1,0 +1,34 @@
+// What a mode returns: the steps it got through and, when it did not succeed, why. The renderer
+// (report/) turns an Outcome into everything the user sees; modes never print.
+import type { PublishResult } from '../aws/publish.js';
+import { type ActionError, toActionError } from '../errors.js';
+import type { ArtifactOutcome } from '../github/artifact.js';
+import type { BuildResult } from '../package/build.js';
+
+export type ModeName = 'validate' | 'publish';
+
+/** The step a failure happened in. */
+export type Stage = 'inputs' | 'build' | 'artifact' | 'publish';
+
+export type Failure =
+  /** The package has errors (or warnings, with fail-on-warnings): the diagnostics are in `build`. */
+  | { type: 'problems'; reason: 'errors' | 'warnings' }
+  /** One error that stopped the mode. */
+  | { type: 'error'; stage: Stage; error: ActionError };
+
+export interface Outcome {
+  /** Undefined when the inputs could not be read. */
+  mode: ModeName | undefined;
+  /** The package folder as the user gave it. */
+  packageDir: string;
+  build?: BuildResult;
+  artifact?: ArtifactOutcome;
+  publish?: PublishResult;
+  /** Undefined on success. */
+  failure?: Failure;
+}
+
+export const failed = (o: Outcome, stage: Stage, e: unknown): Outcome => ({
+  ...o,
+  failure: { type: 'error', stage, error: toActionError(e) },
+});

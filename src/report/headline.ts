@@ -1,0 +1,100 @@
+// The one-line result of an outcome: the summary's heading, the CLI's last line, the failure message.
+import type { ErrorKind } from '../errors.js';
+import type { Outcome } from '../modes/outcome.js';
+import { countBySeverity, plural } from './diagnostics.js';
+
+export interface Headline {
+  ok: boolean;
+  /** Plain text, one line (escape it for markdown). */
+  text: string;
+}
+
+const KIND_LABEL: Record<ErrorKind, string> = {
+  input: 'invalid input',
+  package: 'package folder unusable',
+  credentials: 'AWS credentials',
+  permission: 'permission denied',
+  'not-found': 'not found',
+  network: 'endpoint unreachable',
+  throttled: 'throttled',
+  timeout: 'timed out',
+  conflict: 'conflict',
+  limit: 'limit reached',
+  service: 'AWS reported a failure',
+  internal: 'internal error',
+};
+
+export const kindLabel = (k: ErrorKind): string => KIND_LABEL[k];
+
+/** `Name 1.2.3`, or the package folder when the name is not known. */
+export function subject(o: Outcome): string {
+  const b = o.build;
+  if (b?.name) return b.version ? `${b.name} ${b.version}` : b.name;
+  return o.packageDir;
+}
+
+const MODE_WORD = { validate: 'Validate', publish: 'Publish' } as const;
+
+/** First line of a message, cut to a readable length. */
+export function firstLine(s: string, max = 240): string {
+  const line = s.split('\n')[0] ?? '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+export function headline(o: Outcome): Headline {
+  const f = o.failure;
+  const verb = o.mode ? MODE_WORD[o.mode] : 'The run';
+  if (f?.type === 'error') {
+    const e = f.error;
+    if (f.stage === 'inputs') {
+      const problems = e.message.split('\n').filter((l) => l.startsWith('- ')).length;
+      const text =
+        problems > 1
+          ? `Invalid inputs: ${problems} problems, listed below`
+          : `Invalid input: ${firstLine(e.message)}`;
+      return { ok: false, text };
+    }
+    const what = f.stage === 'artifact' ? 'Artifact upload failed' : `${verb} failed`;
+    return { ok: false, text: `${what} (${kindLabel(e.kind)}): ${firstLine(e.message)}` };
+  }
+  const c = countBySeverity(o.build?.diagnostics ?? []);
+  const nothing = o.mode === 'publish' ? '; nothing was uploaded or published' : '';
+  if (f?.reason === 'errors')
+    return { ok: false, text: `${verb} failed: ${subject(o)} has ${plural(c.errors, 'error')}${nothing}` };
+  if (f?.reason === 'warnings') {
+    const w = plural(c.warnings, 'warning');
+    return {
+      ok: false,
+      text: `${verb} failed: ${subject(o)} has ${w} and fail-on-warnings is set${nothing}`,
+    };
+  }
+  const p = o.publish;
+  if (p) {
+    const doc = `${p.documentName} ${p.versionName}`;
+    if (p.versionCreated)
+      return { ok: true, text: `Published ${doc} as document version ${p.documentVersion}` };
+    const tail = p.changed ? `; ${changeList(o).join('; ')}` : '; nothing changed';
+    return { ok: true, text: `${doc} was already published as document version ${p.documentVersion}${tail}` };
+  }
+  const zips = o.build?.ok ? (o.build.output?.files.length ?? countTargetsFiles(o)) : 0;
+  const warn = c.warnings > 0 ? ` (${plural(c.warnings, 'warning')})` : '';
+  return { ok: true, text: `Valid: ${subject(o)}, ${plural(zips, 'ZIP')}${warn}` };
+}
+
+function countTargetsFiles(o: Outcome): number {
+  return Object.keys(o.build?.manifest?.files ?? {}).length;
+}
+
+/** What this run changed in AWS, one phrase each (empty when nothing). */
+export function changeList(o: Outcome): string[] {
+  const p = o.publish;
+  if (!p) return [];
+  const out: string[] = [];
+  const uploaded = p.uploads.filter((u) => u.action === 'uploaded').length;
+  if (uploaded > 0) out.push(`uploaded ${plural(uploaded, 'file')} to ${p.s3Uri}/`);
+  if (p.versionCreated) out.push(`created document version ${p.documentVersion} (${p.versionName})`);
+  if (p.defaultChanged)
+    out.push(`moved the default version from ${p.previousDefaultVersion || 'none'} to ${p.defaultVersion}`);
+  if (p.tagsChanged.length > 0) out.push(`set the tags ${p.tagsChanged.join(', ')}`);
+  return out;
+}
