@@ -82,6 +82,20 @@ describe('distributor CLI', () => {
     expect(miss.stdout.trim()).toBe(
       'failed to find platform: no manifest found for platform: redhat, version 7.9, architecture x86_64',
     );
+    // The config file stands for its folder.
+    const cfg = path.join(EXAMPLE, 'distributor.yaml');
+    const viaConfig = cli([
+      'resolve',
+      cfg,
+      '--platform',
+      'amazon',
+      '--platform-version',
+      '2023',
+      '--arch',
+      'x86_64',
+    ]);
+    expect(viaConfig.status, viaConfig.stderr).toBe(0);
+    expect(viaConfig.stdout.trim()).toBe('linux-rpm.zip');
   });
 
   it('usage errors exit 2 with a message', () => {

@@ -154,6 +154,29 @@ describe('dist/index.js in publish mode', () => {
     );
   });
 
+  it('a failure after the version was created still reports what the run changed', async () => {
+    expect((await publishRun()).code).toBe(0);
+    const denied = ssm.inject('UpdateDocumentDefaultVersion', 'access-denied', { times: 100 });
+    const r = await publishRun({ version: '2.5.0', 'set-default': 'true' });
+    expect(denied.fired).toBeGreaterThan(0);
+    expect(r.code).toBe(1);
+    expect(r.outputs).toMatchObject({
+      'error-kind': 'permission',
+      changed: 'true',
+      'version-created': 'true',
+      'default-changed': 'false',
+      'document-version': '2',
+    });
+    expect(r.outputs['s3-uri']).toBe(`s3://${BUCKET}/distributor/AcmeMonitoringAgent/2.5.0`);
+    expect(firstLine(r)).toMatch(/^## ❌ Publish failed \(permission denied\): UpdateDocumentDefaultVersion/);
+    expect(r.summary).toContain('### Changed before the failure');
+    expect(r.summary).toContain('- created document version 2 (2.5.0)');
+    expect(r.summary).toMatch(
+      /- uploaded 4 files to s3:\/\/acme-packages\/distributor\/AcmeMonitoringAgent\/2\.5\.0\//,
+    );
+    expect(ssm.document('AcmeMonitoringAgent')!.defaultVersion).toBe('1');
+  });
+
   it('without s3:GetObject the run stops at the read-back, before SSM is asked to ingest anything', async () => {
     s3.deny(BUCKET, 'distributor/', ['GetObject', 'HeadObject']); // IAM's s3:GetObject covers both
     const r = await publishRun();

@@ -119,6 +119,11 @@ describe('parsePublish / parseAll', () => {
     expect(e?.message).toContain('`mode: promote` is not available');
     expect(e?.message).toContain('`artifact-name`');
   });
+  it('a mistyped mode names only the modes that exist, and the one meant', () => {
+    expect(() => parseAll(getter({ mode: 'publsh' }), {})).toThrow(
+      /`mode` must be one of validate, publish; got "publsh"\. Did you mean "publish"\?/,
+    );
+  });
   it('does not ask for publish inputs in validate mode', () => {
     expect(parseAll(getter({}), {}).publish).toBeUndefined();
   });

@@ -72,7 +72,7 @@ describe('runMode (in process) → outcome', () => {
     expect(o.failure).toMatchObject({ type: 'error', stage: 'inputs' });
     const r = renderAction(o);
     expect(r.summary.split('\n')[0]).toBe('## ❌ Invalid inputs: 2 problems, listed below');
-    expect(r.summary).toContain('- `mode` must be one of'.replace(/`/g, '\\`'));
+    expect(r.summary).toContain('\n- `mode` must be one of');
     expect(Object.fromEntries(r.outputs)['error-kind']).toBe('input');
     expect(r.failed).toContain('`retention-days`');
   });

@@ -390,12 +390,22 @@ function createClients(o) {
         throwOnRequestTimeout: true,
     });
     const retry = { ...SDK_RETRY_DEFAULTS, ...o.retry };
+    const quiet = () => undefined;
+    const warn = (...args) => {
+        const text = args.map(String).join(' ');
+        // Said of every failed upload; uploads are retried with a fresh stream here (s3.ts), and logged.
+        if (/non-retryable streaming request/.test(text))
+            return;
+        o.log?.(`AWS SDK: ${text}`);
+    };
+    const logger = { trace: quiet, debug: quiet, info: quiet, warn, error: warn };
     const common = () => ({
         region: o.region,
         maxAttempts: retry.attempts,
         retryStrategy: new SdkRetryStrategy(retry, o.timing, o.signal),
         customUserAgent: [[ACTION_NAME, o.version]],
         requestHandler: handler(),
+        logger,
     });
     const ssm = new client_ssm_dist_cjs/* SSMClient */.jBj(common());
     // A custom S3 endpoint (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL: MinIO, LocalStack, ...) is addressed path-style.
@@ -734,6 +744,8 @@ async function setDefault(ctx, documentVersion) {
     return { previous: before.defaultVersion, changed: true };
 }
 
+// EXTERNAL MODULE: ./src/aws/progress.ts
+var aws_progress = __webpack_require__(82830);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(73024);
 ;// CONCATENATED MODULE: ./src/aws/s3.ts
@@ -799,7 +811,9 @@ async function uploadAll(ctx, keyPrefix, files) {
             });
         }
         checkSame(after, f, uri, action === 'uploaded');
-        results.push({ ...f, key, action });
+        const done = { ...f, key, action };
+        results.push(done);
+        ctx.stored?.(done);
     }
     return results;
 }
@@ -1034,6 +1048,7 @@ function failedVersion(ctx, documentVersion, versionName, info) {
 
 
 
+
 async function publish(o) {
     const timing = {
         now: o.now ?? Date.now,
@@ -1060,6 +1075,7 @@ async function publish(o) {
         env: o.env,
         timing,
         signal: controller.signal,
+        log: o.log,
     });
     const base = {
         signal: controller.signal,
@@ -1115,7 +1131,7 @@ async function lookUp(o, ctx, canonical) {
     return { ...found, published: stored.documentVersion };
 }
 /** Steps 2 and 3: upload (skipping what is there), then create the version. */
-async function uploadAndCreate(o, clients, ctx, found, canonical) {
+async function uploadAndCreate(o, clients, ctx, found, canonical, progress) {
     const keyPrefix = versionPrefix(o.prefix, o.name, o.version);
     const s3Uri = `s3://${o.bucket}/${keyPrefix}`;
     const files = [
@@ -1127,11 +1143,16 @@ async function uploadAndCreate(o, clients, ctx, found, canonical) {
             sha256: sha256Hex(o.manifestBytes),
         },
     ];
+    progress.s3Uri = s3Uri;
     const s3Ctx = {
         ...ctx,
         s3: clients.s3,
         bucket: o.bucket,
         putTimeoutMs: (size) => o.requestTimeoutMs + Math.ceil(size / 1024),
+        stored: (u) => {
+            if (u.action === 'uploaded')
+                progress.uploaded++;
+        },
     };
     const uploads = await uploadAll(s3Ctx, keyPrefix, files);
     const created = await createVersion(ctx, {
@@ -1142,6 +1163,15 @@ async function uploadAndCreate(o, clients, ctx, found, canonical) {
         exists: found.exists,
         canonical,
     });
+    progress.documentVersion = created.documentVersion;
+    progress.versionCreated = created.versionCreated;
+    progress.documentCreated = created.documentCreated;
+    if (created.documentCreated) {
+        // The first version of a new document is its default, and the tags came with it.
+        progress.defaultChanged = true;
+        progress.defaultVersion = created.documentVersion;
+        progress.tagsChanged = o.tags.map((t) => t.Key ?? '');
+    }
     return { uploads, created, s3Uri };
 }
 async function run(o, clients, base) {
@@ -1149,12 +1179,18 @@ async function run(o, clients, base) {
     const canonical = canonicalJson(o.manifestBytes.toString('utf8'));
     if (canonical === undefined)
         throw new Error('publish() was given a manifest that is not JSON');
+    const progress = o.progress ?? (0,aws_progress/* noProgress */.n)();
     const identity = await whoAmI(o, clients.sts, ctx);
     // 1. What does SSM hold? Our version name decides everything.
     const found = await lookUp(o, ctx, canonical);
     // 2, 3. Upload and create, unless the version is already there.
-    const made = found.published === undefined ? await uploadAndCreate(o, clients, ctx, found, canonical) : undefined;
+    const made = found.published === undefined
+        ? await uploadAndCreate(o, clients, ctx, found, canonical, progress)
+        : undefined;
     const documentVersion = made?.created.documentVersion ?? found.published;
+    progress.s3Uri ??= `s3://${o.bucket}/${versionPrefix(o.prefix, o.name, o.version)}`;
+    progress.documentVersion = documentVersion;
+    progress.previousDefaultVersion = progress.documentCreated ? undefined : found.defaultVersion;
     // 4. Wait for ingestion to end; 5. verify what SSM stored against what we built.
     const waited = await waitForVersion(ctx, documentVersion, {
         timeoutMs: Math.min(o.waitTimeoutMs, o.deadline - ctx.timing.now()),
@@ -1164,37 +1200,35 @@ async function run(o, clients, base) {
         throw failedVersion(ctx, documentVersion, o.version, waited.statusInformation);
     await verifyStored(ctx, documentVersion, o.version, canonical, o.files);
     // 6. Tags, then the default version (only now that the version is Active).
-    const created = made?.created;
-    const tagged = created?.tagsSet ? [] : await ensureTags(ctx, o.tags);
-    if (tagged.length)
-        o.log(`Tagged ${o.name}: ${tagged.join(', ')}`);
+    if (!made?.created.tagsSet) {
+        const tagged = await ensureTags(ctx, o.tags);
+        if (tagged.length)
+            o.log(`Tagged ${o.name}: ${tagged.join(', ')}`);
+        if (!progress.documentCreated)
+            progress.tagsChanged = tagged;
+    }
     const moved = o.setDefault ? await setDefault(ctx, documentVersion) : undefined;
-    const defaultVersion = moved ? documentVersion : (await describeDefault(ctx)).defaultVersion;
-    const versionCreated = created?.versionCreated ?? false;
-    const documentCreated = created?.documentCreated ?? false;
+    if (moved?.changed) {
+        progress.defaultChanged = true;
+        progress.previousDefaultVersion = moved.previous;
+    }
+    progress.defaultVersion = moved ? documentVersion : (await describeDefault(ctx)).defaultVersion;
     const uploads = made?.uploads ?? [];
-    const uploaded = uploads.filter((u) => u.action === 'uploaded').length;
-    const tagsChanged = documentCreated ? o.tags.map((t) => t.Key ?? '') : tagged;
-    const defaultChanged = documentCreated || (moved?.changed ?? false);
     return {
         documentName: o.name,
         documentArn: identity.arn,
         documentVersion,
         versionName: o.version,
-        defaultVersion,
-        previousDefaultVersion: documentCreated
-            ? undefined
-            : moved?.changed
-                ? moved.previous
-                : found.defaultVersion,
+        defaultVersion: progress.defaultVersion ?? documentVersion,
+        previousDefaultVersion: progress.previousDefaultVersion,
         status: waited.status,
-        changed: uploaded > 0 || versionCreated || defaultChanged || tagsChanged.length > 0,
-        versionCreated,
-        documentCreated,
-        defaultChanged,
-        tagsChanged,
-        uploaded,
-        s3Uri: made?.s3Uri ?? `s3://${o.bucket}/${versionPrefix(o.prefix, o.name, o.version)}`,
+        changed: (0,aws_progress/* changedAnything */.B)(progress),
+        versionCreated: progress.versionCreated,
+        documentCreated: progress.documentCreated,
+        defaultChanged: progress.defaultChanged,
+        tagsChanged: progress.tagsChanged,
+        uploaded: uploads.filter((u) => u.action === 'uploaded').length,
+        s3Uri: progress.s3Uri,
         uploads,
         consoleUrl: identity.partition === 'aws'
             ? `https://${o.region}.console.aws.amazon.com/systems-manager/documents/${encodeURIComponent(o.name)}/description?region=${o.region}`

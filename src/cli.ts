@@ -1,5 +1,6 @@
 // The local command line over the same modes and the same renderer as the action.
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import pkg from '../package.json' with { type: 'json' };
 import { ActionError, exitCodeOf, toActionError } from './errors.js';
@@ -51,7 +52,8 @@ const COMMANDS: Record<string, Command> = {
     run: (v, p) => buildCommand('validate', v, p),
   },
   resolve: {
-    usage: 'resolve <manifest.json | package-dir> --platform P --platform-version V --arch A',
+    usage:
+      'resolve <manifest.json | package-dir | distributor.yaml> --platform P --platform-version V --arch A',
     summary: 'print the file the SSM Agent would pick for that host (exit 1 when none)',
     help: `  --platform P          platform name as the agent reports it (amazon, ubuntu, windows, ...)
   --platform-version V  platform version as the agent reports it (2023, 22.04, 10.0.20348, ...)
@@ -148,7 +150,7 @@ async function buildCommand(
       outputDir: command === 'build' ? (str('output-dir') ?? 'distributor-build') : undefined,
       name: name === undefined ? undefined : { value: name, source: '--name' },
       version: version === undefined ? undefined : { value: version, source: '--version' },
-      versionHint: 'pass --version or set `version` in distributor.yaml',
+      versionHint: 'pass --version',
     },
     failOnWarnings: false,
   });
@@ -188,9 +190,12 @@ async function resolveCommand(
 async function loadManifestFor(target: string): Promise<{ manifest: PackageMapping } | { problems: string }> {
   const st = await fs.stat(target).catch(() => undefined);
   if (!st) throw usageError(`${oneLine(target)} does not exist.`);
-  const read = st.isFile()
-    ? readManifestMapping(await fs.readFile(target), target)
-    : await readMapping({ packageDir: target });
+  // The config file itself stands for its package folder.
+  const config = st.isFile() && /^distributor\.(ya?ml|json)$/.test(path.basename(target));
+  const read =
+    st.isFile() && !config
+      ? readManifestMapping(await fs.readFile(target), target)
+      : await readMapping({ packageDir: config ? path.dirname(target) : target });
   if (read.mapping) return { manifest: read.mapping };
   const lines = read.diagnostics.map((d) => oneLine(formatDiagnostic(d)));
   lines.push(`distributor: cannot read the package mapping in ${oneLine(target)}.`);

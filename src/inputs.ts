@@ -1,9 +1,11 @@
 // Action inputs → one typed, validated options object per mode. All problems are reported together, as
 // one ActionError of kind `input`.
+import { didYouMean } from './package/source/suggest.js';
+import { oneLine } from './report/escape.js';
 import { ActionError } from './errors.js';
 import { artifactNameProblem } from './github/artifact.js';
 
-export const MODES = ['validate', 'publish', 'promote'] as const;
+export const MODES = ['validate', 'publish'] as const;
 export type Mode = (typeof MODES)[number];
 
 export interface CommonOptions {
@@ -55,11 +57,14 @@ function readCommon(
 ): CommonOptions {
   const modeRaw = get('mode') || 'validate';
   const mode = (MODES as readonly string[]).includes(modeRaw) ? (modeRaw as Mode) : 'validate';
-  if (!(MODES as readonly string[]).includes(modeRaw)) {
-    problems.push(`\`mode\` must be one of ${MODES.join(', ')}; got "${modeRaw}".`);
-  }
-  if (modeRaw === 'promote')
+  if (modeRaw === 'promote') {
     problems.push('`mode: promote` is not available in this version; use validate or publish.');
+  } else if (!(MODES as readonly string[]).includes(modeRaw)) {
+    const guess = didYouMean(modeRaw, MODES);
+    problems.push(
+      `\`mode\` must be one of ${MODES.join(', ')}; got "${oneLine(modeRaw)}".${guess ? ` Did you mean "${guess}"?` : ''}`,
+    );
+  }
   const packageDir = get('package-dir') || '.';
   const outputDir = get('output-dir') || 'distributor-build';
   const name = get('name') || undefined;

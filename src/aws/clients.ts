@@ -21,6 +21,8 @@ export interface ClientOptions {
   timing: Timing;
   /** Ends the SDK's waits between retries (the run's deadline). */
   signal?: AbortSignal | undefined;
+  /** Where the SDK's own warnings go (without a logger it writes them to the console). */
+  log?: ((line: string) => void) | undefined;
 }
 
 export interface Clients {
@@ -39,12 +41,21 @@ export function createClients(o: ClientOptions): Clients {
       throwOnRequestTimeout: true,
     });
   const retry = { ...SDK_RETRY_DEFAULTS, ...o.retry };
+  const quiet = () => undefined;
+  const warn = (...args: unknown[]) => {
+    const text = args.map(String).join(' ');
+    // Said of every failed upload; uploads are retried with a fresh stream here (s3.ts), and logged.
+    if (/non-retryable streaming request/.test(text)) return;
+    o.log?.(`AWS SDK: ${text}`);
+  };
+  const logger = { trace: quiet, debug: quiet, info: quiet, warn, error: warn };
   const common = () => ({
     region: o.region,
     maxAttempts: retry.attempts,
     retryStrategy: new SdkRetryStrategy(retry, o.timing, o.signal),
     customUserAgent: [[ACTION_NAME, o.version]] as [string, string][],
     requestHandler: handler(),
+    logger,
   });
   const ssm = new SSMClient(common());
   // A custom S3 endpoint (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL: MinIO, LocalStack, ...) is addressed path-style.

@@ -10,11 +10,14 @@ import type { SsmCtx, StepCtx } from './context.js';
 import { type Created, createVersion } from './create.js';
 import { describeDefault, setDefault } from './default.js';
 import { realSleep, type SdkRetryOptions, type Sleep, type Timing } from './retry.js';
+import { changedAnything, noProgress, type PublishProgress } from './progress.js';
 import { type UploadedFile, uploadAll, versionPrefix } from './s3.js';
 import { ensureTags } from './tags.js';
 import { verifyStored } from './verify.js';
 import { canonicalJson, getVersion, listVersions, sha256Hex, versionConflict } from './versions.js';
 import { failedVersion, waitForVersion } from './wait.js';
+
+export type { PublishProgress } from './progress.js';
 
 export interface PublishOptions {
   name: string;
@@ -49,6 +52,8 @@ export interface PublishOptions {
   random?: (() => number) | undefined;
   /** The SDK's own retries of throttled and transient failures (default: 3 attempts, the SDK's backoff). */
   sdkRetry?: Partial<SdkRetryOptions> | undefined;
+  /** Filled in as AWS changes, so that a run that fails part-way still says what it changed. */
+  progress?: PublishProgress | undefined;
 }
 
 export interface PublishResult {
@@ -108,6 +113,7 @@ export async function publish(o: PublishOptions): Promise<PublishResult> {
     env: o.env,
     timing,
     signal: controller.signal,
+    log: o.log,
   });
   const base: StepCtx = {
     signal: controller.signal,
@@ -188,6 +194,7 @@ async function uploadAndCreate(
   ctx: SsmCtx,
   found: Found,
   canonical: string,
+  progress: PublishProgress,
 ): Promise<{ uploads: UploadedFile[]; created: Created; s3Uri: string }> {
   const keyPrefix = versionPrefix(o.prefix, o.name, o.version);
   const s3Uri = `s3://${o.bucket}/${keyPrefix}`;
@@ -200,11 +207,15 @@ async function uploadAndCreate(
       sha256: sha256Hex(o.manifestBytes),
     },
   ];
+  progress.s3Uri = s3Uri;
   const s3Ctx = {
     ...ctx,
     s3: clients.s3,
     bucket: o.bucket,
     putTimeoutMs: (size: number) => o.requestTimeoutMs + Math.ceil(size / 1024),
+    stored: (u: UploadedFile) => {
+      if (u.action === 'uploaded') progress.uploaded++;
+    },
   };
   const uploads = await uploadAll(s3Ctx, keyPrefix, files);
   const created = await createVersion(ctx, {
@@ -215,6 +226,15 @@ async function uploadAndCreate(
     exists: found.exists,
     canonical,
   });
+  progress.documentVersion = created.documentVersion;
+  progress.versionCreated = created.versionCreated;
+  progress.documentCreated = created.documentCreated;
+  if (created.documentCreated) {
+    // The first version of a new document is its default, and the tags came with it.
+    progress.defaultChanged = true;
+    progress.defaultVersion = created.documentVersion;
+    progress.tagsChanged = o.tags.map((t) => t.Key ?? '');
+  }
   return { uploads, created, s3Uri };
 }
 
@@ -222,13 +242,19 @@ async function run(o: PublishOptions, clients: Clients, base: StepCtx): Promise<
   const ctx: SsmCtx = { ...base, ssm: clients.ssm, name: o.name };
   const canonical = canonicalJson(o.manifestBytes.toString('utf8'));
   if (canonical === undefined) throw new Error('publish() was given a manifest that is not JSON');
+  const progress = o.progress ?? noProgress();
   const identity = await whoAmI(o, clients.sts, ctx);
   // 1. What does SSM hold? Our version name decides everything.
   const found = await lookUp(o, ctx, canonical);
   // 2, 3. Upload and create, unless the version is already there.
   const made =
-    found.published === undefined ? await uploadAndCreate(o, clients, ctx, found, canonical) : undefined;
+    found.published === undefined
+      ? await uploadAndCreate(o, clients, ctx, found, canonical, progress)
+      : undefined;
   const documentVersion = made?.created.documentVersion ?? found.published!;
+  progress.s3Uri ??= `s3://${o.bucket}/${versionPrefix(o.prefix, o.name, o.version)}`;
+  progress.documentVersion = documentVersion;
+  progress.previousDefaultVersion = progress.documentCreated ? undefined : found.defaultVersion;
   // 4. Wait for ingestion to end; 5. verify what SSM stored against what we built.
   const waited = await waitForVersion(ctx, documentVersion, {
     timeoutMs: Math.min(o.waitTimeoutMs, o.deadline - ctx.timing.now()),
@@ -238,36 +264,33 @@ async function run(o: PublishOptions, clients: Clients, base: StepCtx): Promise<
     throw failedVersion(ctx, documentVersion, o.version, waited.statusInformation);
   await verifyStored(ctx, documentVersion, o.version, canonical, o.files);
   // 6. Tags, then the default version (only now that the version is Active).
-  const created = made?.created;
-  const tagged = created?.tagsSet ? [] : await ensureTags(ctx, o.tags);
-  if (tagged.length) o.log(`Tagged ${o.name}: ${tagged.join(', ')}`);
+  if (!made?.created.tagsSet) {
+    const tagged = await ensureTags(ctx, o.tags);
+    if (tagged.length) o.log(`Tagged ${o.name}: ${tagged.join(', ')}`);
+    if (!progress.documentCreated) progress.tagsChanged = tagged;
+  }
   const moved = o.setDefault ? await setDefault(ctx, documentVersion) : undefined;
-  const defaultVersion = moved ? documentVersion : (await describeDefault(ctx)).defaultVersion;
-  const versionCreated = created?.versionCreated ?? false;
-  const documentCreated = created?.documentCreated ?? false;
+  if (moved?.changed) {
+    progress.defaultChanged = true;
+    progress.previousDefaultVersion = moved.previous;
+  }
+  progress.defaultVersion = moved ? documentVersion : (await describeDefault(ctx)).defaultVersion;
   const uploads = made?.uploads ?? [];
-  const uploaded = uploads.filter((u) => u.action === 'uploaded').length;
-  const tagsChanged = documentCreated ? o.tags.map((t) => t.Key ?? '') : tagged;
-  const defaultChanged = documentCreated || (moved?.changed ?? false);
   return {
     documentName: o.name,
     documentArn: identity.arn,
     documentVersion,
     versionName: o.version,
-    defaultVersion,
-    previousDefaultVersion: documentCreated
-      ? undefined
-      : moved?.changed
-        ? moved.previous
-        : found.defaultVersion,
+    defaultVersion: progress.defaultVersion ?? documentVersion,
+    previousDefaultVersion: progress.previousDefaultVersion,
     status: waited.status,
-    changed: uploaded > 0 || versionCreated || defaultChanged || tagsChanged.length > 0,
-    versionCreated,
-    documentCreated,
-    defaultChanged,
-    tagsChanged,
-    uploaded,
-    s3Uri: made?.s3Uri ?? `s3://${o.bucket}/${versionPrefix(o.prefix, o.name, o.version)}`,
+    changed: changedAnything(progress),
+    versionCreated: progress.versionCreated,
+    documentCreated: progress.documentCreated,
+    defaultChanged: progress.defaultChanged,
+    tagsChanged: progress.tagsChanged,
+    uploaded: uploads.filter((u) => u.action === 'uploaded').length,
+    s3Uri: progress.s3Uri,
     uploads,
     consoleUrl:
       identity.partition === 'aws'

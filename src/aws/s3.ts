@@ -34,6 +34,8 @@ export interface S3Ctx extends StepCtx {
   bucket: string;
   /** ms a PUT may take before it is abandoned and retried: generous, scaled by size. */
   putTimeoutMs: (size: number) => number;
+  /** Told of each object as soon as it is stored and read back, so a later failure still knows. */
+  stored?: ((f: UploadedFile) => void) | undefined;
 }
 
 type Head = { exists: false } | { exists: true; sha256: string | undefined; size: number | undefined };
@@ -93,7 +95,9 @@ export async function uploadAll(
       });
     }
     checkSame(after, f, uri, action === 'uploaded');
-    results.push({ ...f, key, action });
+    const done: UploadedFile = { ...f, key, action };
+    results.push(done);
+    ctx.stored?.(done);
   }
   return results;
 }

@@ -1,5 +1,6 @@
 // What a mode returns: the steps it got through and, when it did not succeed, why. The renderer
 // (report/) turns an Outcome into everything the user sees; modes never print.
+import type { PublishProgress } from '../aws/progress.js';
 import type { PublishResult } from '../aws/publish.js';
 import { type ActionError, toActionError } from '../errors.js';
 import type { ArtifactOutcome } from '../github/artifact.js';
@@ -24,6 +25,8 @@ export interface Outcome {
   build?: BuildResult;
   artifact?: ArtifactOutcome;
   publish?: PublishResult;
+  /** When publish failed part-way: what it had changed in AWS by then. */
+  progress?: PublishProgress;
   /** Undefined on success. */
   failure?: Failure;
 }

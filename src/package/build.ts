@@ -125,7 +125,10 @@ function decideName(req: BuildRequest, place: Place, source: Source): Setting {
   if (source.kind === 'config' && source.config.name) return source.config.name;
   return {
     value: path.basename(place.packageDir),
-    source: "the package folder's name (set `name` in the config)",
+    source:
+      source.kind === 'config'
+        ? "the package folder's name; set `name` in the config to choose another"
+        : "the package folder's name",
   };
 }
 

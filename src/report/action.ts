@@ -1,9 +1,10 @@
 // An outcome as the runner shows it: step outputs, annotations, log lines, the job summary and the
 // failure message. Pure: main.ts writes what this returns through @actions/core.
 import path from 'node:path';
+import { changedAnything } from '../aws/progress.js';
 import type { Outcome } from '../modes/outcome.js';
 import { type AnnotationProps, annotationProps, countBySeverity, plural } from './diagnostics.js';
-import { headline } from './headline.js';
+import { headline, withHint } from './headline.js';
 import { previewText } from './preview.js';
 import { summaryMarkdown } from './summary.js';
 
@@ -67,6 +68,18 @@ function outputs(o: Outcome): [string, string][] {
       ['s3-uri', p.s3Uri],
     );
   }
+  const partial = o.progress;
+  if (partial) {
+    // A publish that failed part-way: what it changed is still true.
+    if (partial.documentVersion !== undefined) out.push(['document-version', partial.documentVersion]);
+    if (partial.defaultChanged) out.push(['previous-default-version', partial.previousDefaultVersion ?? '']);
+    out.push(
+      ['changed', String(changedAnything(partial))],
+      ['version-created', String(partial.versionCreated)],
+      ['default-changed', String(partial.defaultChanged)],
+      ['s3-uri', partial.s3Uri ?? ''],
+    );
+  }
   if (o.failure) out.push(['error-kind', o.failure.type === 'error' ? o.failure.error.kind : 'package']);
   return out;
 }
@@ -94,7 +107,7 @@ function logLines(o: Outcome, cwd: string): string[] {
   const a = o.artifact;
   if (a?.status === 'uploaded') out.push(`Uploaded artifact "${a.name}" (${a.size ?? 0} bytes).`);
   if (a?.status === 'skipped' && a.reason) out.push(a.reason);
-  if (!o.failure) out.push(headline(o).text);
+  out.push(headline(o).text);
   return out;
 }
 
@@ -107,7 +120,7 @@ function failureMessage(o: Outcome): string | undefined {
       o.build?.ok && o.build.output && f.stage === 'artifact'
         ? ` (the build succeeded: ${o.build.output.dir})`
         : '';
-    return `${e.message}${built}${e.hint ? ` ${e.hint}` : ''}`;
+    return withHint(`${e.message}${built}`, e.hint);
   }
   const c = countBySeverity(o.build?.diagnostics ?? []);
   const nothing = o.mode === 'publish' ? ' Nothing was uploaded or published.' : '';

@@ -85,16 +85,24 @@ function countTargetsFiles(o: Outcome): number {
   return Object.keys(o.build?.manifest?.files ?? {}).length;
 }
 
-/** What this run changed in AWS, one phrase each (empty when nothing). */
+/** What this run changed in AWS, one phrase each (empty when nothing); also for a publish that failed part-way. */
 export function changeList(o: Outcome): string[] {
-  const p = o.publish;
+  const p = o.publish ?? o.progress;
   if (!p) return [];
   const out: string[] = [];
-  const uploaded = p.uploads.filter((u) => u.action === 'uploaded').length;
-  if (uploaded > 0) out.push(`uploaded ${plural(uploaded, 'file')} to ${p.s3Uri}/`);
-  if (p.versionCreated) out.push(`created document version ${p.documentVersion} (${p.versionName})`);
+  if (p.uploaded > 0) out.push(`uploaded ${plural(p.uploaded, 'file')} to ${p.s3Uri ?? ''}/`);
+  if (p.versionCreated)
+    out.push(`created document version ${p.documentVersion ?? ''} (${o.build?.version ?? ''})`);
   if (p.defaultChanged)
-    out.push(`moved the default version from ${p.previousDefaultVersion || 'none'} to ${p.defaultVersion}`);
+    out.push(
+      `moved the default version from ${p.previousDefaultVersion || 'none'} to ${p.defaultVersion ?? ''}`,
+    );
   if (p.tagsChanged.length > 0) out.push(`set the tags ${p.tagsChanged.join(', ')}`);
   return out;
+}
+
+/** A message and its hint as one sentence pair. */
+export function withHint(message: string, hint: string | undefined): string {
+  if (!hint) return message;
+  return `${message}${/[.!?:]$/.test(message.trimEnd()) ? '' : '.'} ${hint}`;
 }

@@ -29,8 +29,10 @@ export function details(title: string, body: string): string {
 }
 
 function errorSection(e: ActionError): string[] {
-  // A message of several lines (every bad input) keeps its lines; each is escaped on its own.
-  const lines = [e.message.split('\n').map(mdText).join('\n'), ''];
+  // A message of several lines (every bad input: a heading, then "- " lines) becomes a real list.
+  const [head = '', ...rest] = e.message.split('\n');
+  const items = rest.map((l) => `- ${mdProse(l.replace(/^- /, ''))}`);
+  const lines = [mdProse(head), '', ...(items.length ? [...items, ''] : [])];
   if (e.hint) lines.push(`**What to do:** ${mdProse(e.hint)}`, '');
   const facts = [`kind ${mdCode(e.kind, false)}`];
   if (e.code) facts.push(`code ${mdCode(e.code, false)}`);
@@ -101,6 +103,11 @@ export function summaryMarkdown(o: Outcome): string {
   const h = headline(o);
   const parts = [`## ${h.ok ? '✅' : '❌'} ${mdText(h.text)}`, ''];
   if (o.failure?.type === 'error') parts.push(...errorSection(o.failure.error));
+  const partial = o.progress ? changeList(o) : [];
+  if (partial.length > 0) {
+    parts.push('### Changed before the failure', '', ...partial.map((c) => `- ${mdText(c)}`), '');
+    parts.push('A re-run resumes from here: what is already in AWS is checked, not done again.', '');
+  }
   parts.push(...publishSection(o));
   const b = o.build;
   if (b) {
