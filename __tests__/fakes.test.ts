@@ -3,6 +3,7 @@
 // the shared happy paths against moto_server when it is installed.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
@@ -37,6 +38,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import { md5, sha256, sha256b64 } from './support/hash.js';
 import { cleanupTemp, tempDir } from './support/pkg.js';
+import { publisherOf, seededDelays } from './support/interleave.js';
 import { checksumB64, type S3Fake, startS3 } from './support/s3-server.js';
 import { type SsmFake, type SsmOptions, startSsm, TEXT, zipEntryNames } from './support/ssm-server.js';
 import { startSts } from './support/sts-server.js';
@@ -601,6 +603,44 @@ describe('S3 fake through @aws-sdk/client-s3', () => {
       new GetObjectCommand({ Bucket: BUCKET, Key: 'x/a.zip', ChecksumMode: 'ENABLED' }),
     );
     expect(Buffer.from(await got.Body!.transformToByteArray()).equals(body)).toBe(false);
+  });
+});
+
+/** Sends `method path` as written (fetch would resolve `.` and `..` segments first). */
+function rawRequest(endpoint: string, method: string, target: string, body = ''): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(endpoint);
+    const headers = { authorization: AUTH('s3') };
+    const req = http.request({ hostname, port, method, path: target, headers });
+    req.on('response', (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('S3 fake: keys are taken as sent', () => {
+  it('`.` and `..` segments stay in keys, as in S3 (the request path is not normalised)', async () => {
+    const { s3f, s3 } = await fakes();
+    const keys = ['pkg/1.0/../escaped.zip', 'pkg/./a.zip', 'pkg/..', './x', '../up', 'a//b'];
+    for (const Key of keys)
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body: `body of ${Key}` }));
+    expect(s3f.calls('PutObject').map((c) => c.key)).toEqual(keys);
+    expect(s3f.keys(BUCKET)).toEqual([...keys].sort());
+    for (const Key of keys) {
+      const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key }));
+      expect(await got.Body!.transformToString()).toBe(`body of ${Key}`);
+    }
+    expect(s3f.object(BUCKET, 'pkg/escaped.zip')).toBeUndefined();
+    // Written out by hand, as a client that does not encode dots sends them; %2E stays a dot in the key.
+    expect(await rawRequest(s3f.endpoint, 'PUT', `/${BUCKET}/raw/../k?x-id=PutObject`, 'r')).toBe(200);
+    expect(await rawRequest(s3f.endpoint, 'PUT', `/${BUCKET}/raw/%2E%2E/j`, 'r')).toBe(200);
+    expect(s3f.keys(BUCKET, 'raw/')).toEqual(['raw/../j', 'raw/../k']);
+    expect(s3f.keys(BUCKET, 'k')).toEqual([]);
+    const list = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'pkg/' }));
+    expect(list.Contents?.map((c) => c.Key)).toEqual(['pkg/..', 'pkg/./a.zip', 'pkg/1.0/../escaped.zip']);
   });
 });
 
@@ -1368,6 +1408,123 @@ describe('SSM fake: faults through the SDK retry stack', () => {
 });
 
 // ====================================================================== ZIP reader and STS
+
+describe('fakes: runs, hooks and when a fault counts as fired', () => {
+  it('newRun() clears faults and per-run counts; each call records its run and number; onFire fires as the request is held', async () => {
+    const { s3f, ssmf, s3, ssm } = await fakes();
+    await createPackage(ssm, s3, '1.0.0');
+    expect([s3f.run, s3f.runCount('PutObject'), ssmf.runCount('CreateDocument')]).toEqual([1, 2, 1]);
+    const left = ssmf.inject('DescribeDocument', 'throttle', { times: 5 });
+    ssmf.newRun();
+    s3f.newRun();
+    expect([ssmf.run, ssmf.runCount(), s3f.runCount()]).toEqual([2, 0, 0]);
+    expect(s3f.keys(BUCKET, 'agent/1.0.0/')).toHaveLength(2); // the state stays
+    expect((await ssm.send(new DescribeDocumentCommand({ Name: DOC }))).$metadata.attempts).toBe(1);
+    expect(left.fired).toBe(0);
+    const seen: number[] = [];
+    const onFire = () => seen.push(ssmf.runCount('DescribeDocument'));
+    const held = ssmf.inject('DescribeDocument', 'stall', { after: 1, stallMs: 30, onFire });
+    for (let i = 0; i < 2; i++) await ssm.send(new DescribeDocumentCommand({ Name: DOC }));
+    expect([seen, held.fired]).toEqual([[3], 1]);
+    const runs = ssmf.calls('DescribeDocument').map((c) => [c.run, c.nth, c.fault ?? 'none']);
+    expect(runs).toEqual([
+      [2, 1, 'none'],
+      [2, 2, 'none'],
+      [2, 3, 'stall'],
+    ]);
+  });
+
+  it('an after-commit fault fires only on a call the server applies; a refused call is answered as usual', async () => {
+    const { s3f, ssmf, s3, ssm } = await fakes();
+    await createPackage(ssm, s3, '1.0.0');
+    const lost = ssmf.inject('UpdateDocument', '500-after-commit', { times: 2 });
+    // Attempt 1 is applied and its answer lost; the SDK's retry is a duplicate, refused and answered.
+    expect((await rejection(updatePackage(ssm, s3, '1.1.0'))).name).toBe('DuplicateDocumentVersionName');
+    const shape = () => ssmf.calls('UpdateDocument').map((c) => [c.fault ?? 'none', c.applied, c.code]);
+    expect(shape()).toEqual([
+      ['500-after-commit', true, 'InternalServerError'],
+      ['none', false, 'DuplicateDocumentVersionName'],
+    ]);
+    expect([lost.fired, lost.remaining]).toEqual([1, 1]);
+    await rejection(updatePackage(ssm, s3, '1.2.0'));
+    expect([lost.fired, lost.remaining, ssmf.versions(DOC).length]).toEqual([2, 0, 3]);
+    // The same for S3: a PUT refused by If-None-Match does not consume it; the next stored one does.
+    const put = (Key: string) => new PutObjectCommand({ Bucket: BUCKET, Key, Body: 'b', IfNoneMatch: '*' });
+    const s3Lost = s3f.inject('PutObject', 'reset-after-commit');
+    expect((await rejection(s3.send(put('agent/1.0.0/agent-any.zip')))).name).toBe('PreconditionFailed');
+    expect(s3Lost.fired).toBe(0);
+    expect((await rejection(s3.send(put('new/key')))).name).toBe('PreconditionFailed'); // stored, then the retry
+    expect([
+      s3Lost.fired,
+      s3f
+        .calls('PutObject')
+        .slice(-2)
+        .map((c) => [c.fault ?? 'none', c.applied]),
+    ]).toEqual([
+      1,
+      [
+        ['reset-after-commit', true],
+        ['none', false],
+      ],
+    ]);
+  });
+
+  it('stall-after-commit applies the call and never answers it', async () => {
+    const { ssmf, s3 } = await fakes();
+    const ssm = ssmClient(ssmf, {
+      maxAttempts: 1,
+      requestHandler: new NodeHttpHandler({ requestTimeout: 150, throwOnRequestTimeout: true }),
+    });
+    await createPackage(ssm, s3, '1.0.0');
+    let heldWith = '';
+    const h = ssmf.inject('UpdateDocument', 'stall-after-commit', {
+      onFire: () =>
+        (heldWith = ssmf
+          .versions(DOC)
+          .map((v) => v.versionName)
+          .join()),
+    });
+    expect((await rejection(updatePackage(ssm, s3, '1.1.0'))).name).toBe('TimeoutError');
+    expect([h.fired, heldWith, ssmf.calls('UpdateDocument')[0]?.status]).toEqual([1, '1.0.0,1.1.0', 0]);
+  });
+
+  it('seeded delays: a seed gives each (publisher, operation, number) one pause, whatever the arrival order', () => {
+    const from = (who: string) =>
+      ({
+        headers: { 'user-agent': `aws-sdk-js/3 ssm-distributor-action/${who} os/linux` },
+      }) as http.IncomingMessage;
+    expect(publisherOf(from('race7-b').headers['user-agent'])).toBe('race7-b');
+    const draws = (seed: number, order: string[]) => {
+      const hook = seededDelays(seed, 20);
+      const seen = new Map<string, number[]>();
+      for (const who of order) seen.set(who, [...(seen.get(who) ?? []), hook('PutObject', from(who), 1)]);
+      return seen;
+    };
+    const order = Array.from({ length: 12 }, (_, i) => (i % 3 ? 'a' : 'b'));
+    const one = draws(99, order);
+    const reversed = draws(99, [...order].reverse());
+    expect([one.get('a'), one.get('b')]).toEqual([reversed.get('a'), reversed.get('b')]);
+    expect(one.get('a')!.every((ms) => Number.isInteger(ms) && ms >= 0 && ms <= 20)).toBe(true);
+    expect(draws(100, order).get('a')).not.toEqual(one.get('a'));
+    expect(new Set(one.get('a')).size).toBeGreaterThan(1);
+  });
+
+  it('the delay hook pauses each request by what it returns for (operation, request, number in the run)', async () => {
+    const { s3f, s3 } = await fakes();
+    const seen: string[] = [];
+    s3f.delay = (op, req, nth) => {
+      seen.push(`${req.method} ${op} #${nth}`);
+      return op === 'PutObject' ? 80 : 0;
+    };
+    const t0 = Date.now();
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'd/a', Body: 'x' }));
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(75);
+    await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'd/a' }));
+    expect(seen).toEqual(['PUT PutObject #1', 'HEAD HeadObject #1']);
+    s3f.newRun();
+    expect(s3f.delay).toBeUndefined();
+  });
+});
 
 describe('support pieces', () => {
   it('zipEntryNames reads Info-ZIP archives (with a comment) the same way yauzl does', async () => {

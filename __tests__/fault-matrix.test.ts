@@ -1,12 +1,13 @@
 // Reliability figures: every AWS operation publish uses × every fault kind that applies × 1 and 2 faults
-// must converge to exactly one Active version with our manifest, our bytes in S3, our default and tags.
-// And a run killed (SIGKILL) at each step boundary, then started again, must converge the same way.
-// RELIABILITY_TRIALS sets trials per (operation, kind, count): 1 in the normal suite, more in
-// `npm run reliability`, which prints the figures.
-import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// must converge to exactly one Active version with our manifest, our bytes in S3, our default and tags,
+// and nothing else under the document or the package prefix; each fault must have fired as often as
+// asked (an after-commit fault only on a call the server applied). And a run killed (SIGKILL) at each
+// step boundary, once the fake has seen it get there, then started again, must converge the same way.
+// RELIABILITY_TRIALS sets trials per cell: 1 in the normal suite, more in `npm run reliability`, which
+// prints the figures.
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publish } from '../src/aws/publish.js';
 import {
   BUCKET,
@@ -14,16 +15,21 @@ import {
   buildVersion,
   convergenceProblems,
   type Endpoints,
+  fake,
   NAME,
   PREFIX,
+  publishedFrom,
   publishOptions,
   restoreAwsEnvAfterAll,
   startEndpoints,
+  type Target,
+  thisRun,
   useEndpoints,
 } from './support/aws-env.js';
-import { sha256 } from './support/hash.js';
+import type { FaultHandle } from './support/fake-http.js';
 import { cleanupTemp, tempDir, validPackage } from './support/pkg.js';
-import { REPO } from './support/runner.js';
+import { type RunResult, runAction } from './support/runner.js';
+import { MUTATING_OPS } from './support/ssm-server.js';
 
 const TRIALS = Number(process.env.RELIABILITY_TRIALS ?? '1');
 // A timed-out test would keep running in the background and repoint process.env under the next one.
@@ -33,7 +39,6 @@ const TEST_TIMEOUT_MS = Math.max(60_000, TRIALS * 20_000);
 const REQUEST_TIMEOUT_MS = { stall: 150, other: 1000 };
 const TAGS = [{ Key: 'team', Value: 'platform' }];
 
-type Target = 'ssm' | 's3' | 'sts';
 const SSM_READ = ['throttle', '500-before', '503', 'reset', 'stall'];
 const SSM_WRITE = [...SSM_READ, '500-after-commit', 'reset-after-commit', 'too-many-updates'];
 const MATRIX: [Target, string, string[]][] = [
@@ -49,54 +54,108 @@ const MATRIX: [Target, string, string[]][] = [
   ['s3', 'HeadObject', ['500', '503', 'reset', 'stall']],
   ['s3', 'PutObject', ['500', '503', 'reset', 'stall', '500-after-commit', 'reset-after-commit']],
 ];
+const AFTER_COMMIT = new Set(['500-after-commit', 'reset-after-commit']);
+// A second CreateDocument / UpdateDocument of one version name is refused, so only one of them can be
+// applied: their second fault is the retry's answer lost as well, before anything is applied.
+const APPLIED_ONCE = new Set(['CreateDocument', 'UpdateDocument']);
+
+interface Fault {
+  kind: string;
+  times: number;
+  after?: number;
+}
+interface Cell {
+  target: Target;
+  op: string;
+  name: string;
+  faults: Fault[];
+}
+
+function cellsOf(target: Target, op: string, kind: string): Cell[] {
+  const cell = (name: string, ...faults: Fault[]): Cell => ({ target, op, name, faults });
+  const once = cell(`${op} × ${kind} × 1`, { kind, times: 1 });
+  if (!(AFTER_COMMIT.has(kind) && APPLIED_ONCE.has(op)))
+    return [once, cell(`${op} × ${kind} × 2`, { kind, times: 2 })];
+  const then = kind === 'reset-after-commit' ? 'reset' : '500-before';
+  return [
+    once,
+    cell(
+      `${op} × ${kind}, then ${then} on the retry`,
+      { kind, times: 1 },
+      { kind: then, times: 1, after: 1 },
+    ),
+  ];
+}
+const CELLS = MATRIX.flatMap(([target, op, kinds]) => kinds.flatMap((kind) => cellsOf(target, op, kind)));
 
 restoreAwsEnvAfterAll();
 
-const figures = new Map<string, { trials: number; converged: number; failures: string[] }>();
+const figures = new Map<string, { kind: string; trials: number; converged: number; failures: string[] }>();
+const killed = { tried: 0, reached: 0 };
 let v1: Built;
 let v2: Built;
 
-afterAll(() => {
+/** The figures: per cell, per fault kind, in total, and the kill boundaries proven reached. */
+function figureLines(): string[] {
   const rows = [...figures.entries()];
-  if (rows.length > 0) {
-    const byKind = new Map<string, { trials: number; converged: number }>();
-    const lines = ['', 'operation                      fault               count  trials  converged'];
-    for (const [key, f] of rows) {
-      const [op, kind, count] = key.split('|') as [string, string, string];
-      lines.push(
-        `${op.padEnd(30)} ${kind.padEnd(19)} ${count.padStart(5)}  ${String(f.trials).padStart(6)}  ${String(f.converged).padStart(9)}`,
-      );
-      const k = byKind.get(kind) ?? { trials: 0, converged: 0 };
-      k.trials += f.trials;
-      k.converged += f.converged;
-      byKind.set(kind, k);
-    }
-    lines.push('', 'per fault kind (all operations, 1 and 2 faults):');
-    for (const [kind, k] of byKind) lines.push(`  ${kind.padEnd(19)} ${k.converged}/${k.trials} converged`);
-    const total = rows.reduce((a, [, f]) => a + f.trials, 0);
-    const ok = rows.reduce((a, [, f]) => a + f.converged, 0);
-    lines.push(`total: ${ok}/${total} trials converged to exactly one Active version`);
-    console.log(lines.join('\n'));
+  if (rows.length === 0) return [];
+  const byKind = new Map<string, { trials: number; converged: number }>();
+  const lines = ['', `${'cell'.padEnd(66)} trials  converged`];
+  for (const [name, f] of rows) {
+    lines.push(`${name.padEnd(66)} ${String(f.trials).padStart(6)}  ${String(f.converged).padStart(9)}`);
+    const k = byKind.get(f.kind) ?? { trials: 0, converged: 0 };
+    k.trials += f.trials;
+    k.converged += f.converged;
+    byKind.set(f.kind, k);
   }
+  lines.push('', 'per fault kind (all operations, 1 and 2 faults):');
+  for (const [kind, k] of byKind) lines.push(`  ${kind.padEnd(19)} ${k.converged}/${k.trials} converged`);
+  const total = rows.reduce((a, [, f]) => a + f.trials, 0);
+  const ok = rows.reduce((a, [, f]) => a + f.converged, 0);
+  lines.push(`total: ${ok}/${total} trials converged to exactly one Active version`);
+  return lines;
+}
+
+afterAll(() => {
+  const lines = figureLines();
+  if (killed.tried > 0) lines.push(`kill boundaries proven reached: ${killed.reached}/${killed.tried}`);
+  if (lines.length > 0) console.log(lines.join('\n'));
   cleanupTemp();
 });
 
-type Inject = (op: string, fault: string, o: { times: number; after?: number }) => { readonly fired: number };
-const server = (e: Endpoints, target: Target) => (target === 'ssm' ? e.ssm : target === 's3' ? e.s3 : e.sts);
+/** Each fault fired as often as asked: an after-commit fault on calls the server applied, any other on calls it did not. */
+function faultProblems(e: Endpoints, c: Cell, handles: FaultHandle[]): string[] {
+  const problems: string[] = [];
+  const calls = thisRun(fake(e, c.target), c.op);
+  c.faults.forEach((f, i) => {
+    const fired = handles[i]!.fired;
+    if (fired !== f.times) problems.push(`${f.kind} fired ${fired}×, not ${f.times}×`);
+    const hit = calls.filter((x) => x.fault === f.kind);
+    if (hit.length !== f.times) problems.push(`${hit.length} calls answered by ${f.kind}, not ${f.times}`);
+    if (c.target === 'sts') return;
+    const applied = hit.filter((x) => x.applied).length;
+    const want = AFTER_COMMIT.has(f.kind) ? f.times : 0;
+    if (applied !== want) problems.push(`${applied} of the ${f.kind} calls applied, not ${want}`);
+  });
+  return problems;
+}
 
-async function trial(target: Target, op: string, kind: string, count: number): Promise<string[]> {
+async function trial(c: Cell): Promise<string[]> {
   const e = await startEndpoints();
   try {
     useEndpoints(e);
-    const firstVersion = op === 'CreateDocument';
+    const firstVersion = c.op === 'CreateDocument';
     if (!firstVersion) await publish(publishOptions(v1));
-    const fault = (server(e, target).inject as Inject)(op, kind, { times: count });
+    e.newRun();
+    const srv = fake(e, c.target);
+    const handles = c.faults.map((f) => srv.inject(c.op, f.kind, { times: f.times, after: f.after ?? 0 }));
     const b = firstVersion ? v1 : v2;
-    const requestTimeoutMs = kind === 'stall' ? REQUEST_TIMEOUT_MS.stall : REQUEST_TIMEOUT_MS.other;
+    const stalls = c.faults.some((f) => f.kind === 'stall');
+    const requestTimeoutMs = stalls ? REQUEST_TIMEOUT_MS.stall : REQUEST_TIMEOUT_MS.other;
     const r = await publish(publishOptions(b, { setDefault: true, tags: TAGS, requestTimeoutMs }));
-    const problems = convergenceProblems(e, b, true);
-    // The trial counts only if the fault really happened as often as asked.
-    if (fault.fired !== count) problems.push(`the fault fired ${fault.fired}×, not ${count}×`);
+    const problems = convergenceProblems(e, b, true, { earlier: firstVersion ? [] : [v1] });
+    // The trial counts only if the faults really happened as asked.
+    problems.push(...faultProblems(e, c, handles));
     const tags = Object.fromEntries((e.ssm.document(NAME)?.tags ?? []).map((t) => [t.Key, t.Value]));
     if (tags.team !== 'platform') problems.push('tag missing');
     const stored = e.ssm.versions(NAME).find((v) => v.versionName === b.version);
@@ -112,136 +171,217 @@ async function trial(target: Target, op: string, kind: string, count: number): P
 }
 
 describe('fault matrix: every operation × fault kind × 1 and 2 faults converges', () => {
-  it('builds the two versions used by every trial', async () => {
+  beforeAll(async () => {
     v1 = await buildVersion('1.0.0');
     v2 = await buildVersion('2.0.0', 'two');
-    expect(v2.manifestBytes.equals(v1.manifestBytes)).toBe(false);
+    if (v2.manifestBytes.equals(v1.manifestBytes)) throw new Error('the two test versions are the same');
   });
-  for (const [target, op, kinds] of MATRIX) {
-    for (const kind of kinds) {
-      for (const count of [1, 2]) {
-        it(
-          `${op} × ${kind} × ${count}`,
-          async () => {
-            const key = `${op}|${kind}|${count}`;
-            const f = figures.get(key) ?? { trials: 0, converged: 0, failures: [] };
-            figures.set(key, f);
-            for (let i = 0; i < TRIALS; i++) {
-              const problems = await trial(target, op, kind, count);
-              f.trials++;
-              if (problems.length === 0) f.converged++;
-              else f.failures.push(problems.join('; '));
-            }
-            expect(f.failures).toEqual([]);
-          },
-          TEST_TIMEOUT_MS,
-        );
-      }
-    }
+  for (const c of CELLS) {
+    it(
+      c.name,
+      async () => {
+        const f = figures.get(c.name) ?? { kind: c.faults[0]!.kind, trials: 0, converged: 0, failures: [] };
+        figures.set(c.name, f);
+        for (let i = 0; i < TRIALS; i++) {
+          const problems = await trial(c);
+          f.trials++;
+          if (problems.length === 0) f.converged++;
+          else f.failures.push(problems.join('; '));
+        }
+        expect(f.failures).toEqual([]);
+      },
+      TEST_TIMEOUT_MS,
+    );
   }
 });
 
 // ---------------------------------------------------------------- killed at a step boundary
 
-/** Runs the committed bundle in publish mode; `killAt` parks the run at an operation and SIGKILLs it there. */
-async function runBundle(
-  e: Endpoints,
-  pkgDir: string,
-  killAt?: { target: Target; op: string; nth: number },
-): Promise<{ code: number | null; killed: boolean; stdout: string; buildDir: string }> {
-  const work = tempDir('kill-');
-  for (const f of ['out', 'summary']) writeFileSync(path.join(work, f), '');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    ...e.env,
-    INPUT_MODE: 'publish',
-    'INPUT_PACKAGE-DIR': pkgDir,
-    'INPUT_OUTPUT-DIR': path.join(work, 'build'),
-    INPUT_VERSION: '3.0.0',
-    'INPUT_S3-BUCKET': BUCKET,
-    'INPUT_S3-PREFIX': PREFIX,
-    'INPUT_SET-DEFAULT': 'true',
-    'INPUT_UPLOAD-ARTIFACT': 'false',
-    'INPUT_REQUEST-TIMEOUT-SECONDS': '5',
-    'INPUT_WAIT-TIMEOUT-SECONDS': '30',
-    GITHUB_OUTPUT: path.join(work, 'out'),
-    GITHUB_STEP_SUMMARY: path.join(work, 'summary'),
-  };
-  // Calls of the operation made by this run count (the endpoints also saw the setup's calls).
-  const calls = killAt ? (server(e, killAt.target).calls as (op?: string) => unknown[]) : () => [];
-  const before = killAt ? calls(killAt.op).length : 0;
-  const child = spawn(process.execPath, [path.join(REPO, 'dist', 'index.js')], { env });
-  let stdout = '';
-  child.stdout.on('data', (b) => {
-    stdout += b;
-  });
-  const done = new Promise<number | null>((resolve) => child.on('close', resolve));
-  let killed = false;
-  if (killAt) {
-    const count = () => calls(killAt.op).length - before;
-    const deadline = Date.now() + 20_000;
-    while (count() < killAt.nth && Date.now() < deadline && child.exitCode === null) {
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    if (child.exitCode === null) {
-      child.kill('SIGKILL');
-      killed = true;
-    }
-  }
-  return { code: await done, killed, stdout, buildDir: path.join(work, 'build') };
+const V3 = '3.0.0';
+const V3_PREFIX = `${PREFIX}/${NAME}/${V3}/`;
+const storedV3 = (e: Endpoints) =>
+  e.s3
+    .keys(BUCKET, V3_PREFIX)
+    .map((k) => k.slice(V3_PREFIX.length))
+    .sort();
+const versionV3 = (e: Endpoints) => e.ssm.versions(NAME).filter((v) => v.versionName === V3);
+const need = (ok: unknown, problem: string) => (ok ? [] : [problem]);
+
+/** Where a run can die: before or after each call that changes something, and while waiting. */
+interface Boundary {
+  name: string;
+  target: Target;
+  op: string;
+  /** The nth request of `op` in the run is held (after being applied, for `stall-after-commit`)... */
+  nth: number;
+  hold: 'stall' | 'stall-after-commit';
+  /** ...and the run killed there; what must hold at that moment (the killed run's output folder given). */
+  reached: (e: Endpoints, buildDir: string) => string[];
 }
 
-// Where a run can die: before or after each call that changes something, and while waiting.
-type Boundary = { name: string; target: Target; op: string; nth: number; stall: string };
-const at = (name: string, target: Target, op: string, nth = 1, stall = 'stall'): Boundary => ({
-  name,
-  target,
-  op,
-  nth,
-  stall,
-});
+const ssmThisRun = (e: Endpoints, op?: string) => thisRun(fake(e, 'ssm'), op);
+const MUTATING = new Set<string>(MUTATING_OPS);
+const at = (target: Target, op: string, nth: number, hold: Boundary['hold']) => ({ target, op, nth, hold });
 const BOUNDARIES: Boundary[] = [
-  at('at the identity call', 'sts', 'GetCallerIdentity'),
-  at('before the first upload', 's3', 'PutObject'),
-  at('after the first upload, before the second', 's3', 'PutObject', 2),
-  at('after all uploads, before the version is created', 'ssm', 'UpdateDocument'),
-  at('after the version was created (lost answer)', 'ssm', 'UpdateDocument', 1, 'reset-after-commit'),
-  at('while waiting for Active', 'ssm', 'DescribeDocument'),
-  at('while verifying', 'ssm', 'GetDocument'),
-  at('before the default is set', 'ssm', 'UpdateDocumentDefaultVersion'),
+  {
+    name: 'at the identity call',
+    ...at('sts', 'GetCallerIdentity', 1, 'stall'),
+    reached: (e) => [
+      ...need(e.ssm.runCount() === 0, `SSM had ${e.ssm.runCount()} requests`),
+      ...need(e.s3.runCount() === 0, `S3 had ${e.s3.runCount()} requests`),
+    ],
+  },
+  {
+    name: 'before the first upload',
+    ...at('s3', 'PutObject', 1, 'stall'),
+    reached: (e) => [
+      ...need(storedV3(e).length === 0, `already stored: ${storedV3(e).join(', ')}`),
+      ...need(!ssmThisRun(e).some((c) => MUTATING.has(c.op ?? '')), 'SSM was asked to change something'),
+    ],
+  },
+  {
+    name: 'after the first upload, before the second (another file)',
+    ...at('s3', 'PutObject', 2, 'stall'),
+    reached: (e) => {
+      const [first, second] = thisRun(fake(e, 's3'), 'PutObject');
+      const name = first?.key?.slice(V3_PREFIX.length);
+      return [
+        ...need(first?.applied && first.status === 200, 'the first PUT was not stored and answered'),
+        ...need(second && second.key !== first?.key, `the second PUT is of the same key ${first?.key}`),
+        ...need(storedV3(e).join() === name, `stored: [${storedV3(e).join(', ')}], not [${name}]`),
+      ];
+    },
+  },
+  {
+    name: 'after all uploads, before the version is created',
+    ...at('ssm', 'UpdateDocument', 1, 'stall'),
+    reached: (e, buildDir) => {
+      const built = publishedFrom(buildDir, V3);
+      const want = [...built.files.map((f) => f.name), 'manifest.json'].sort();
+      return [
+        ...need(storedV3(e).join() === want.join(), `stored: [${storedV3(e).join(', ')}]`),
+        ...need(versionV3(e).length === 0, 'the version exists already'),
+      ];
+    },
+  },
+  {
+    name: 'after the version was created, its answer lost',
+    ...at('ssm', 'UpdateDocument', 1, 'stall-after-commit'),
+    reached: (e) => [
+      ...need(ssmThisRun(e, 'UpdateDocument')[0]?.committed, 'UpdateDocument did not commit'),
+      ...need(versionV3(e).length === 1, `${versionV3(e).length} versions named ${V3}`),
+    ],
+  },
+  {
+    name: 'while waiting for Active',
+    ...at('ssm', 'DescribeDocument', 1, 'stall'),
+    reached: (e) => [
+      ...need(ssmThisRun(e, 'UpdateDocument')[0]?.committed, 'this run created no version'),
+      ...need(versionV3(e)[0]?.status === 'Updating', `status ${versionV3(e)[0]?.status}, not Updating`),
+    ],
+  },
+  {
+    name: 'while verifying',
+    ...at('ssm', 'GetDocument', 1, 'stall'),
+    reached: (e) => [
+      ...need(versionV3(e)[0]?.status === 'Active', `status ${versionV3(e)[0]?.status}, not Active`),
+      ...need(e.ssm.runCount('UpdateDocumentDefaultVersion') === 0, 'the default was asked for already'),
+    ],
+  },
+  {
+    name: 'before the default is set',
+    ...at('ssm', 'UpdateDocumentDefaultVersion', 1, 'stall'),
+    reached: (e) => [
+      ...need(versionV3(e)[0]?.status === 'Active', `status ${versionV3(e)[0]?.status}, not Active`),
+      ...need(e.ssm.document(NAME)?.defaultVersion === '1', 'the default moved already'),
+    ],
+  },
+  {
+    name: 'after the default was set, its answer lost',
+    ...at('ssm', 'UpdateDocumentDefaultVersion', 1, 'stall-after-commit'),
+    reached: (e) => [
+      ...need(ssmThisRun(e, 'UpdateDocumentDefaultVersion')[0]?.committed, 'the default did not move'),
+      ...need(e.ssm.document(NAME)?.defaultVersion === versionV3(e)[0]?.documentVersion, 'default not ours'),
+    ],
+  },
 ];
+
+/** Runs the committed bundle in publish mode (set-default) against the endpoints, building into `buildDir`. */
+function runBundle(e: Endpoints, pkgDir: string, buildDir: string, onSpawn?: (c: ChildProcess) => void) {
+  const inputs = {
+    mode: 'publish',
+    'package-dir': pkgDir,
+    'output-dir': buildDir,
+    version: V3,
+    's3-bucket': BUCKET,
+    's3-prefix': PREFIX,
+    'set-default': 'true',
+    'upload-artifact': 'false',
+    'request-timeout-seconds': '5',
+    'wait-timeout-seconds': '30',
+  };
+  const env = { ...e.env, GITHUB_EVENT_NAME: 'push' };
+  return runAction(inputs, { env, timeoutMs: 30_000, ...(onSpawn ? { onSpawn } : {}) });
+}
+
+interface Killed {
+  run: RunResult;
+  /** Set when the fault fired: requests of the boundary's operation in this run, and what did not hold then. */
+  reached: { nth: number; problems: string[] } | undefined;
+  fired: number;
+}
+
+/** A new run of the bundle, killed (SIGKILL) from the fake the moment its boundary request is held. */
+async function killedAt(e: Endpoints, pkgDir: string, buildDir: string, b: Boundary): Promise<Killed> {
+  e.newRun();
+  const srv = fake(e, b.target);
+  let child: ChildProcess | undefined;
+  let reached: Killed['reached'];
+  const onFire = () => {
+    let problems: string[];
+    try {
+      problems = b.reached(e, buildDir);
+    } catch (err) {
+      problems = [`checking the state threw ${String(err)}`];
+    }
+    reached = { nth: srv.runCount(b.op), problems };
+    child?.kill('SIGKILL');
+  };
+  const handle = srv.inject(b.op, b.hold, { after: b.nth - 1, onFire });
+  const run = await runBundle(e, pkgDir, buildDir, (c) => {
+    child = c;
+  });
+  return { run, reached, fired: handle.fired };
+}
 
 describe('a run killed at each step boundary, then started again, converges', () => {
   for (const b of BOUNDARIES) {
     it(`killed ${b.name}`, async () => {
-      const e = await startEndpoints({ statusDelayMs: 100 });
+      killed.tried++;
+      const e = await startEndpoints();
       try {
         useEndpoints(e);
-        const pkg = validPackage();
         const base = await buildVersion('1.0.0');
         await publish(publishOptions(base)); // the document exists, so the killed run updates it
-        // The nth call of the operation is held (or answered after committing) and the run killed there.
-        const fault = (server(e, b.target).inject as Inject)(b.op, b.stall, { times: 1, after: b.nth - 1 });
-        const first = await runBundle(e, pkg, b);
-        expect(first.killed, `the run finished before reaching ${b.op}: ${first.stdout}`).toBe(true);
-        expect(fault.fired, `the ${b.stall} fault on ${b.op} call ${b.nth}`).toBe(1);
-        const second = await runBundle(e, pkg);
-        expect(second.code, second.stdout).toBe(0);
-        const versions = e.ssm.versions(NAME).filter((v) => v.versionName === '3.0.0');
-        expect(versions).toHaveLength(1);
-        expect(versions[0]!.status).toBe('Active');
-        expect(e.ssm.document(NAME)?.defaultVersion).toBe(versions[0]!.documentVersion);
-        // Every key under the version prefix holds exactly what the re-run built (and nothing else is there).
-        const prefix = `${PREFIX}/${NAME}/3.0.0/`;
-        const keys = e.s3
-          .keys(BUCKET, prefix)
-          .map((k) => k.slice(prefix.length))
-          .sort();
-        expect(keys).toEqual(readdirSync(second.buildDir).sort());
-        for (const k of keys) {
-          const stored = e.s3.object(BUCKET, prefix + k)!.body;
-          expect(sha256(stored), k).toBe(sha256(readFileSync(path.join(second.buildDir, k))));
-        }
+        // Versions created from now on stay Updating long enough to be seen so at the kill.
+        e.ssm.config.statusDelayMs = 250;
+        const pkg = validPackage();
+        const k = await killedAt(e, pkg, path.join(tempDir('kill-'), 'build'), b);
+        const where = `${b.op} request ${b.nth} of the run`;
+        expect(k.reached, `the run ended (${k.run.code}) before ${where}: ${k.run.stdout}`).toBeDefined();
+        expect(k.reached!.nth, `${b.op} requests in this run when it was held`).toBe(b.nth);
+        expect(k.reached!.problems, `the state when killed ${b.name}`).toEqual([]);
+        expect([k.fired, k.run.signal], 'the hold fired once and the run died of SIGKILL').toEqual([
+          1,
+          'SIGKILL',
+        ]);
+        killed.reached++;
+        e.newRun(); // the re-run meets no fault
+        const buildDir = path.join(tempDir('rerun-'), 'build');
+        const again = await runBundle(e, pkg, buildDir);
+        expect(again.code, again.stdout + again.stderr).toBe(0);
+        const published = publishedFrom(buildDir, V3);
+        expect(convergenceProblems(e, published, true, { earlier: [base] })).toEqual([]);
       } finally {
         await e.close();
       }

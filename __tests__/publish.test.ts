@@ -13,6 +13,7 @@ import {
   type Built,
   buildVersion,
   closedPort,
+  convergenceProblems,
   type Endpoints,
   fastTime,
   NAME,
@@ -692,6 +693,9 @@ describe('publish(): deadlines', () => {
 
 describe('publish(): concurrent publishers', () => {
   afterEach(stopServers);
+  /** Every version of the document and every object under the package prefix are those of `b` and `earlier`. */
+  const converged = (b: Built, expectDefault: boolean, earlier: Built[] = []) =>
+    convergenceProblems(endpoints!, b, expectDefault, { earlier });
 
   for (const n of [2, 5]) {
     it(`${n} publishers, same version and content: one version, all succeed with it`, async () => {
@@ -708,18 +712,21 @@ describe('publish(): concurrent publishers', () => {
       expect(ssm.versions(NAME)).toHaveLength(1);
       expectActiveVersion(builds[0]!, '1');
       expectS3HoldsBuild(builds[0]!);
+      expect(converged(builds[0]!, true)).toEqual([]);
     });
   }
 
   it('4 publishers of the same new version onto an existing document: one version, all succeed', async () => {
     await startServers({ statusDelayMs: 30, mutationHoldMs: 30 });
-    await ok(await build('1.0.0'));
+    const first = await build('1.0.0');
+    await ok(first);
     const builds = await Promise.all(Array.from({ length: 4 }, () => build('1.1.0')));
     const runs = await Promise.all(builds.map((b) => run(b)));
     for (const r of runs) expect(r.error?.message, r.log.join('\n')).toBeUndefined();
     expect(new Set(runs.map((r) => r.result!.documentVersion))).toEqual(new Set(['2']));
     expect(ssm.versions(NAME)).toHaveLength(2);
     expectActiveVersion(builds[0]!, '2');
+    expect(converged(builds[0]!, false, [first])).toEqual([]);
   });
 
   for (const n of [2, 4]) {
@@ -739,6 +746,7 @@ describe('publish(): concurrent publishers', () => {
       expect(ssm.versions(NAME)).toHaveLength(1);
       expectActiveVersion(winner, '1');
       expectS3HoldsBuild(winner);
+      expect(converged(winner, true)).toEqual([]);
     });
   }
 
@@ -752,17 +760,28 @@ describe('publish(): concurrent publishers', () => {
     for (const [i, b] of builds.entries()) {
       expectActiveVersion(b, runs[i]!.result!.documentVersion);
       expectS3HoldsBuild(b);
+      expect(
+        converged(
+          b,
+          false,
+          builds.filter((x) => x !== b),
+        ),
+      ).toEqual([]);
     }
   });
 
   it('3 publishers of different versions against an endpoint that rejects concurrent updates (TooManyUpdates)', async () => {
     await startServers({ statusDelayMs: 20, mutationHoldMs: 100, concurrentMutations: 'reject' });
-    await ok(await build('1.0.0'));
+    const first = await build('1.0.0');
+    await ok(first);
     const builds = await Promise.all(['1.1.0', '1.2.0', '1.3.0'].map((v) => build(v)));
     const runs = await Promise.all(builds.map((b) => run(b)));
     for (const r of runs) expect(r.error?.message, r.log.join('\n')).toBeUndefined();
     expect(ssm.versions(NAME)).toHaveLength(4);
-    for (const [i, b] of builds.entries()) expectActiveVersion(b, runs[i]!.result!.documentVersion);
+    for (const [i, b] of builds.entries()) {
+      expectActiveVersion(b, runs[i]!.result!.documentVersion);
+      expect(converged(b, false, [first, ...builds.filter((x) => x !== b)])).toEqual([]);
+    }
     // The endpoint did turn updates away, and the publishers waited and tried again.
     expect(ssm.calls('UpdateDocument').filter((c) => c.code === 'TooManyUpdates').length).toBeGreaterThan(0);
     expect(runs.flatMap((r) => r.log).some((l) => l.startsWith('TooManyUpdates from SSM'))).toBe(true);

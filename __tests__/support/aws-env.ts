@@ -8,6 +8,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { PublishOptions } from '../../src/aws/publish.js';
 import { buildPackage } from '../../src/package/build.js';
 import type { BuiltFile } from '../../src/package/types.js';
+import type { FaultHandle, InjectOptions } from './fake-http.js';
 import { sha256 } from './hash.js';
 import { tempDir, validPackage } from './pkg.js';
 import { type S3Fake, startS3 } from './s3-server.js';
@@ -26,6 +27,8 @@ export interface Endpoints {
   sts: StsFake;
   /** The variables a child process (or this one) needs to reach the endpoints with dummy credentials. */
   env: Record<string, string>;
+  /** Starts a new run on all three: their faults, delay hooks and per-run counts are cleared. */
+  newRun(): void;
   close(): Promise<void>;
 }
 
@@ -54,6 +57,9 @@ export async function startEndpoints(
     ssm,
     sts,
     env,
+    newRun: () => {
+      for (const f of [s3, ssm, sts]) f.newRun();
+    },
     close: async () => {
       await Promise.all([ssm.close(), s3.close(), sts.close()]);
     },
@@ -67,6 +73,29 @@ export function useEndpoints(e: Endpoints): void {
   for (const k of CLEARED) delete process.env[k];
   Object.assign(process.env, e.env);
 }
+
+export type Target = 'ssm' | 's3' | 'sts';
+
+/** What the three fakes have in common, for tests that treat them alike. */
+export interface AnyFake {
+  readonly run: number;
+  runCount(op?: string): number;
+  inject(op: string, fault: string, o?: InjectOptions): FaultHandle;
+  calls(op?: string): {
+    op?: string;
+    key?: string | undefined;
+    fault?: string | undefined;
+    status: number;
+    /** S3 and SSM: the request took effect. */
+    applied?: boolean;
+    /** SSM: the call changed state. */
+    committed?: boolean;
+    run: number;
+  }[];
+}
+export const fake = (e: Endpoints, t: Target): AnyFake => e[t] as unknown as AnyFake;
+/** Calls (of `op`) that arrived in the fake's current run. */
+export const thisRun = (f: AnyFake, op?: string) => f.calls(op).filter((c) => c.run === f.run);
 
 /** Registers hooks that put back, after the file's tests, every AWS_* variable useEndpoints() changes. */
 export function restoreAwsEnvAfterAll(): void {
@@ -182,32 +211,66 @@ export function publishOptions(b: Built, over: Partial<PublishOptions> = {}): Pu
   };
 }
 
-/** Problems with what the endpoints hold for `b` published as TestAgent; empty when it converged. */
-export function convergenceProblems(e: Endpoints, b: Built, expectDefault: boolean): string[] {
+/** What one published version should hold: its manifest and the built files (read from disk). */
+export interface Published {
+  version: string;
+  manifestBytes: Buffer;
+  files: readonly { name: string; path: string }[];
+}
+
+/** The build the bundle wrote into `dir` (its manifest.json and the files that manifest names). */
+export function publishedFrom(dir: string, version: string): Published {
+  const manifestBytes = readFileSync(path.join(dir, 'manifest.json'));
+  const names = Object.keys((JSON.parse(manifestBytes.toString('utf8')) as { files: object }).files);
+  return { version, manifestBytes, files: names.map((name) => ({ name, path: path.join(dir, name) })) };
+}
+
+const sameJson = (a: string, b: Buffer) =>
+  a === b.toString('utf8') ||
+  JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b.toString('utf8')));
+
+/**
+ * Problems with what the endpoints hold for the document `name` (TestAgent); empty when it converged.
+ * Every version of the document is counted: exactly the versions `earlier` and `b`, each name once,
+ * `b`'s Active with its manifest (and the default when `expectDefault`). Every object under the
+ * package prefix is counted: exactly the files and manifest of those versions, byte for byte.
+ */
+export function convergenceProblems(
+  e: Endpoints,
+  b: Published,
+  expectDefault: boolean,
+  o: { earlier?: readonly Published[]; name?: string } = {},
+): string[] {
+  const name = o.name ?? NAME;
+  const all = [...(o.earlier ?? []), b];
   const problems: string[] = [];
-  const ours = e.ssm.versions(NAME).filter((v) => v.versionName === b.version);
+  const versions = e.ssm.versions(name);
+  const names = versions.map((v) => v.versionName ?? '(unnamed)').sort();
+  const want = all.map((p) => p.version).sort();
+  if (names.join() !== want.join()) problems.push(`versions [${names.join(', ')}], not [${want.join(', ')}]`);
+  const ours = versions.filter((v) => v.versionName === b.version);
   if (ours.length !== 1) problems.push(`${ours.length} versions named ${b.version}`);
   const v = ours[0];
   if (v) {
     if (v.status !== 'Active') problems.push(`status ${v.status}`);
-    if (
-      v.content !== b.manifestBytes.toString('utf8') &&
-      JSON.stringify(JSON.parse(v.content)) !== JSON.stringify(JSON.parse(b.manifestBytes.toString('utf8')))
-    )
-      problems.push('stored manifest differs');
-    if (expectDefault && e.ssm.document(NAME)?.defaultVersion !== v.documentVersion)
+    if (!sameJson(v.content, b.manifestBytes)) problems.push('stored manifest differs');
+    if (expectDefault && e.ssm.document(name)?.defaultVersion !== v.documentVersion)
       problems.push('default not ours');
   }
-  const prefix = `${PREFIX}/${NAME}/${b.version}/`;
-  const local = new Map([
-    ...b.files.map((f) => [f.name, readFileSync(f.path)] as const),
-    ['manifest.json', b.manifestBytes] as const,
-  ]);
-  for (const key of e.s3.keys(BUCKET, prefix)) {
-    const want = local.get(key.slice(prefix.length));
-    const got = e.s3.object(BUCKET, key)?.body;
-    if (!want || !got || sha256(got) !== sha256(want)) problems.push(`s3 key ${key} holds other content`);
+  const local = new Map<string, Buffer>();
+  for (const p of all) {
+    const prefix = `${PREFIX}/${name}/${p.version}/`;
+    for (const f of p.files) local.set(prefix + f.name, readFileSync(f.path));
+    local.set(`${prefix}manifest.json`, p.manifestBytes);
   }
+  const keys = e.s3.keys(BUCKET, `${PREFIX}/${name}/`);
+  for (const key of keys) {
+    const wanted = local.get(key);
+    const got = e.s3.object(BUCKET, key)?.body;
+    if (!wanted) problems.push(`s3 key ${key} should not be there`);
+    else if (!got || sha256(got) !== sha256(wanted)) problems.push(`s3 key ${key} holds other content`);
+  }
+  for (const key of local.keys()) if (!keys.includes(key)) problems.push(`s3 key ${key} missing`);
   return problems;
 }
 

@@ -10,6 +10,11 @@ export interface InjectOptions {
   after?: number;
   /** For `stall`: answer normally after this many ms instead of never. */
   stallMs?: number;
+  /**
+   * Called, synchronously, each time the fault takes effect: a held request once it is held, an
+   * after-commit fault once the call was applied (before the answer is lost), any other as it answers.
+   */
+  onFire?: () => void;
 }
 
 /** A scheduled fault; `remaining` counts down as it fires, `cancel()` removes it. */
@@ -26,6 +31,15 @@ interface FaultRule<F> {
   remaining: number;
   fired: number;
   stallMs: number | undefined;
+  onFire: (() => void) | undefined;
+}
+
+/** A fault due for the current call: `fire()` when it takes effect, or `decline()` to leave it for a later call. */
+export interface DueFault<F> {
+  fault: F;
+  stallMs: number | undefined;
+  fire(): void;
+  decline(): void;
 }
 
 /** Per-operation fault rules ("the next N calls of Op after skipping M"); `*` matches every operation. */
@@ -36,7 +50,15 @@ export class FaultSchedule<F extends string> {
     const times = opts.times ?? 1;
     const after = opts.after ?? 0;
     if (!(times >= 1) || !(after >= 0)) throw new RangeError(`inject: times must be >= 1 and after >= 0`);
-    const rule: FaultRule<F> = { op, fault, skip: after, remaining: times, fired: 0, stallMs: opts.stallMs };
+    const rule: FaultRule<F> = {
+      op,
+      fault,
+      skip: after,
+      remaining: times,
+      fired: 0,
+      stallMs: opts.stallMs,
+      onFire: opts.onFire,
+    };
     this.rules.push(rule);
     return {
       get remaining() {
@@ -53,8 +75,8 @@ export class FaultSchedule<F extends string> {
   }
 
   /** The fault for this call, if any. Every matching rule sees the call; the first due one fires. */
-  take(op: string): { fault: F; stallMs: number | undefined } | undefined {
-    let hit: { fault: F; stallMs: number | undefined } | undefined;
+  take(op: string): DueFault<F> | undefined {
+    let hit: FaultRule<F> | undefined;
     for (const r of this.rules) {
       if (r.op !== op && r.op !== '*') continue;
       if (r.skip > 0) {
@@ -64,11 +86,21 @@ export class FaultSchedule<F extends string> {
       if (!hit && r.remaining > 0) {
         r.remaining--;
         r.fired++;
-        hit = { fault: r.fault, stallMs: r.stallMs };
+        hit = r;
       }
     }
     this.rules = this.rules.filter((r) => r.remaining > 0);
-    return hit;
+    if (!hit) return undefined;
+    const rule = hit;
+    return {
+      fault: rule.fault,
+      stallMs: rule.stallMs,
+      fire: () => rule.onFire?.(),
+      decline: () => {
+        rule.fired--;
+        if (rule.remaining++ === 0) this.rules.unshift(rule);
+      },
+    };
   }
 
   clear(): void {
@@ -76,12 +108,25 @@ export class FaultSchedule<F extends string> {
   }
 }
 
+/** A request's place: the run it arrived in and its number among the requests of its operation in that run (from 1). */
+export interface Arrival {
+  run: number;
+  nth: number;
+}
+
+/** Pause (ms) before a fake handles a request: `op`, the request, and its number in this run. */
+export type DelayHook = (op: string, req: http.IncomingMessage, nth: number) => number;
+
 /** A loopback HTTP server that can be closed with every socket and timer it owns, with its fault schedule. */
 export class Harness<F extends string = string> {
   readonly server: http.Server;
   readonly faults = new FaultSchedule<F>();
   /** While true the fake holds every request unanswered (until close, or until switched off for new requests). */
   stallAll = false;
+  /** Per-request pause before handling (see `DelayHook`); cleared by newRun(). */
+  delay: DelayHook | undefined;
+  private runNo = 1;
+  private counts = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly stalled = new Set<http.ServerResponse>();
   private closed = false;
@@ -109,6 +154,33 @@ export class Harness<F extends string = string> {
     return (this.server.address() as AddressInfo).port;
   }
 
+  /** Counts a request of `op` for the current run (call it once per request, as it arrives). */
+  arrive(op: string): Arrival {
+    const nth = (this.counts.get(op) ?? 0) + 1;
+    this.counts.set(op, nth);
+    return { run: this.runNo, nth };
+  }
+
+  /** Waits for the delay hook's pause for this request, if any. */
+  async paused(op: string, req: http.IncomingMessage, at: Arrival): Promise<void> {
+    const ms = this.delay?.(op, req, at.nth) ?? 0;
+    if (ms > 0) await new Promise<void>((resolve) => this.later(ms, resolve));
+  }
+
+  /** Ends the current run: faults, the delay hook and the per-run counts are cleared (the state is kept). */
+  newRun(): void {
+    this.faults.clear();
+    this.delay = undefined;
+    this.counts = new Map();
+    this.runNo++;
+  }
+
+  /** Requests of `op` (of every operation without one) that arrived in the current run. */
+  runCount(op?: string): number {
+    if (op !== undefined) return this.counts.get(op) ?? 0;
+    return [...this.counts.values()].reduce((a, n) => a + n, 0);
+  }
+
   /** Starts listening; the controls every fake exposes over this harness. */
   async start(): Promise<FakeControls<F>> {
     const port = await this.listen();
@@ -118,13 +190,25 @@ export class Harness<F extends string = string> {
       close: () => this.close(),
       inject: (op: string, fault: F, o?: InjectOptions) => this.faults.add(op, fault, o),
       clearFaults: () => this.faults.clear(),
+      newRun: () => this.newRun(),
+      runCount: (op?: string) => this.runCount(op),
     };
-    return Object.defineProperty(controls, 'stallAll', {
-      get: () => this.stallAll,
-      set: (v: boolean) => {
-        this.stallAll = v;
-      },
-      enumerable: true,
+    const live = (get: () => unknown, set?: (v: never) => void): PropertyDescriptor =>
+      set ? { get, set, enumerable: true } : { get, enumerable: true };
+    return Object.defineProperties(controls, {
+      stallAll: live(
+        () => this.stallAll,
+        (v: boolean) => {
+          this.stallAll = v;
+        },
+      ),
+      delay: live(
+        () => this.delay,
+        (v: DelayHook | undefined) => {
+          this.delay = v;
+        },
+      ),
+      run: live(() => this.runNo),
     }) as FakeControls<F>;
   }
 
@@ -214,4 +298,12 @@ export interface FakeControls<F extends string, Op extends string = string> {
   clearFaults(): void;
   /** While true every request is held unanswered (until close, or until switched off for new requests). */
   stallAll: boolean;
+  /** Pause before handling each request (random interleavings); cleared by newRun(). */
+  delay: DelayHook | undefined;
+  /** The current run (from 1); every call record names the run it arrived in. */
+  readonly run: number;
+  /** Starts a new run: clears the faults, the delay hook and the per-run counts; the stored state stays. */
+  newRun(): void;
+  /** Requests of `op` (of every operation without one) that arrived in the current run. */
+  runCount(op?: Op): number;
 }

@@ -1,6 +1,6 @@
 // Runs the committed bundle the way the GitHub runner does: `node dist/index.js` with INPUT_* variables
 // (hyphens kept), GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files and the event context.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from './pkg.js';
@@ -9,6 +9,8 @@ export const REPO = path.resolve(import.meta.dirname, '..', '..');
 
 export interface RunResult {
   code: number | null;
+  /** The signal that ended the run (`SIGKILL` for a run killed through `onSpawn`, or on timeout). */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
   outputs: Record<string, string>;
@@ -43,6 +45,8 @@ export async function runAction(
     event?: object;
     timeoutMs?: number;
     entry?: string;
+    /** Called with the child as soon as it is spawned (to kill it at a chosen moment). */
+    onSpawn?: (child: ChildProcess) => void;
   } = {},
 ): Promise<RunResult> {
   const work = tempDir('runner-');
@@ -83,6 +87,7 @@ export async function runAction(
   Object.assign(env, opts.env ?? {});
   const started = Date.now();
   const child = spawn(process.execPath, [opts.entry ?? path.join(REPO, 'dist', 'index.js')], { cwd, env });
+  opts.onSpawn?.(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (b) => {
@@ -92,10 +97,13 @@ export async function runAction(
     stderr += b;
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on('close', (c, sig) => resolve([c, sig])),
+  );
   clearTimeout(timer);
   return {
     code,
+    signal,
     stdout,
     stderr,
     outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),

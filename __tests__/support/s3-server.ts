@@ -117,7 +117,9 @@ export type S3Op =
 /**
  * Fault kinds: `500` InternalError and `503` SlowDown answered before anything is stored; `reset`
  * destroys the connection before answering; `stall` never answers (or answers normally after
- * `stallMs`); `500-after-commit` / `reset-after-commit` apply the request and then fail the answer;
+ * `stallMs`); `500-after-commit` / `reset-after-commit` apply the request and then fail the answer (a
+ * request refused anyway, e.g. a conditional PUT answered 412, is answered as usual and leaves the
+ * fault for the next one, so that each time it fires something was stored);
  * `corrupt-stored-bytes` (PutObject) answers 200 echoing the client's checksum but stores the body with
  * one byte flipped, and records the checksum/ETag of what it actually stored (so HeadObject with
  * ChecksumMode and GetObject reveal the damage).
@@ -149,6 +151,11 @@ export interface S3Call {
   headers: Record<string, string>;
   /** Decoded body length for PutObject. */
   bodyBytes: number | undefined;
+  /** The request took effect on the server (for PutObject: the object was stored), whatever the answer. */
+  applied: boolean;
+  /** The run it arrived in and its number among this run's calls of its operation (see FakeControls.newRun). */
+  run: number;
+  nth: number;
   at: number;
 }
 
@@ -260,9 +267,23 @@ function hostOf(req: http.IncomingMessage): string {
 /** Base host names the fake answers for; a subdomain of one of them names the bucket (virtual-host style). */
 const BASE_HOSTS = [/^127\.0\.0\.1$/, /^localhost$/, /^s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com$/];
 
+/**
+ * The request target as sent: path (still percent-encoded, with any `.` and `..` segments kept, as S3
+ * keeps them in keys) and query. WHATWG URL parsing would resolve the dot segments, so it is not used.
+ */
+function rawTarget(req: http.IncomingMessage): { path: string; query: URLSearchParams } {
+  let target = req.url ?? '/';
+  // An absolute-form target (`http://host/path`) names the path after the authority.
+  const abs = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(target);
+  if (abs) target = target.slice(abs[0].length) || '/';
+  const q = target.indexOf('?');
+  const path = q < 0 ? target : target.slice(0, q);
+  return { path, query: new URLSearchParams(q < 0 ? '' : target.slice(q + 1)) };
+}
+
 function splitTarget(
   req: http.IncomingMessage,
-  url: URL,
+  pathname: string,
 ): { bucket: string | undefined; key: string | undefined; style: 'path' | 'virtual-host' } {
   const host = hostOf(req);
   let vhostBucket: string | undefined;
@@ -279,7 +300,7 @@ function splitTarget(
       if (vhostBucket) break;
     }
   }
-  const raw = url.pathname.slice(1);
+  const raw = pathname.slice(1);
   const decode = (s: string) => s.split('/').map(decodeURIComponent).join('/');
   if (vhostBucket)
     return { bucket: vhostBucket, key: raw === '' ? undefined : decode(raw), style: 'virtual-host' };
@@ -770,10 +791,11 @@ export async function startS3(opts: S3Options = {}): Promise<S3Fake> {
 
   const harness = new Harness<S3Fault>(async (req, res): Promise<void> => {
     const raw = await readBody(req);
-    const url = new URL(req.url ?? '/', 'http://fake');
-    const { bucket, key, style } = splitTarget(req, url);
+    const target = rawTarget(req);
+    const { bucket, key, style } = splitTarget(req, target.path);
     const method = req.method ?? 'GET';
-    const op = classify(method, bucket, key, url.searchParams);
+    const op = classify(method, bucket, key, target.query);
+    const arrival = harness.arrive(op);
     const call: S3Call = {
       op,
       method,
@@ -785,9 +807,12 @@ export async function startS3(opts: S3Options = {}): Promise<S3Fake> {
       fault: undefined,
       headers: headerMap(req),
       bodyBytes: undefined,
+      applied: false,
+      ...arrival,
       at: Date.now(),
     };
     log.push(call);
+    await harness.paused(op, req, arrival);
     const finish = (reply: Reply) => {
       call.status = reply.status;
       send(req, res, reply);
@@ -795,13 +820,14 @@ export async function startS3(opts: S3Options = {}): Promise<S3Fake> {
     const fail = (e: S3Error) => {
       call.status = e.status;
       call.code = e.code;
-      send(req, res, errorReply(e, url.pathname));
+      send(req, res, errorReply(e, target.path));
     };
 
     const run = (corrupt: boolean): Reply | S3Error => {
       try {
-        const reply = execute(req, op, raw, bucket, key, url.searchParams, corrupt);
+        const reply = execute(req, op, raw, bucket, key, target.query, corrupt);
         if (op === 'PutObject') call.bodyBytes = buckets.get(bucket!)?.objects.get(key!)?.body.length;
+        call.applied = true;
         return reply;
       } catch (e) {
         if (e instanceof S3Error) return e;
@@ -811,39 +837,40 @@ export async function startS3(opts: S3Options = {}): Promise<S3Fake> {
     const respond = (r: Reply | S3Error) => (r instanceof S3Error ? fail(r) : finish(r));
 
     const proceed = (): void => {
-      if (!req.headers.authorization && !url.searchParams.has('X-Amz-Signature')) {
+      if (!req.headers.authorization && !target.query.has('X-Amz-Signature')) {
         fail(new S3Error(403, 'AccessDenied', MESSAGES.AccessDenied));
         return;
       }
       const f = harness.faults.take(op);
       call.fault = f?.fault;
+      if (f?.fault === '500-after-commit' || f?.fault === 'reset-after-commit') {
+        // Only a request that took effect can lose its answer after the commit; a refused one is answered.
+        const r = run(false);
+        if (r instanceof S3Error) {
+          f.decline();
+          call.fault = undefined;
+          return respond(r);
+        }
+        f.fire();
+        if (f.fault === 'reset-after-commit') return resetConnection(req, res);
+        return fail(new S3Error(500, 'InternalError', MESSAGES.InternalError));
+      }
+      if (f?.fault === 'stall') {
+        harness.stall(res, f.stallMs, () => respond(run(false)));
+        return f.fire();
+      }
+      f?.fire();
       switch (f?.fault) {
         case undefined:
-          respond(run(false));
-          break;
+          return respond(run(false));
         case '500':
-          fail(new S3Error(500, 'InternalError', MESSAGES.InternalError));
-          break;
+          return fail(new S3Error(500, 'InternalError', MESSAGES.InternalError));
         case '503':
-          fail(new S3Error(503, 'SlowDown', MESSAGES.SlowDown));
-          break;
+          return fail(new S3Error(503, 'SlowDown', MESSAGES.SlowDown));
         case 'reset':
-          resetConnection(req, res);
-          break;
-        case 'stall':
-          harness.stall(res, f.stallMs, () => respond(run(false)));
-          break;
-        case '500-after-commit':
-          run(false);
-          fail(new S3Error(500, 'InternalError', MESSAGES.InternalError));
-          break;
-        case 'reset-after-commit':
-          run(false);
-          resetConnection(req, res);
-          break;
+          return resetConnection(req, res);
         case 'corrupt-stored-bytes':
-          respond(run(op === 'PutObject'));
-          break;
+          return respond(run(op === 'PutObject'));
       }
     };
     if (harness.stallAll) return harness.stall(res, undefined, proceed);

@@ -31,6 +31,12 @@ export type SsmOp =
   | 'RemoveTagsFromResource'
   | 'ListTagsForResource';
 
+const AFTER_COMMIT: ReadonlySet<SsmFault> = new Set([
+  '500-after-commit',
+  'reset-after-commit',
+  'stall-after-commit',
+]);
+
 export const MUTATING_OPS: readonly SsmOp[] = [
   'CreateDocument',
   'UpdateDocument',
@@ -45,7 +51,10 @@ export const MUTATING_OPS: readonly SsmOp[] = [
  * committed; `500-after-commit` applies the call, then answers 500; `503` 503 ServiceUnavailable;
  * `too-many-updates` 400 TooManyUpdates; `stall` holds the request unanswered until close (or, with
  * `stallMs`, answers normally after that delay); `reset` destroys the connection without an answer;
- * `reset-after-commit` applies the call, then destroys the connection. Answers the service gives for a
+ * `reset-after-commit` applies the call, then destroys the connection; `stall-after-commit` applies the
+ * call, then holds the answer until close. The after-commit faults fire only on a call that succeeds (one
+ * the service refuses anyway, e.g. a duplicate version name, is answered as usual and leaves the fault for
+ * the next call), so each time one fires the call was applied. Answers the service gives for a
  * caller or a request it refuses, with nothing committed: `access-denied` 400 AccessDeniedException,
  * `expired-token` 400 ExpiredTokenException, `validation` 400 ValidationException, `not-latest` 400
  * InvalidDocumentVersion (the version to update is not the latest).
@@ -62,7 +71,8 @@ export type SsmFault =
   | 'too-many-updates'
   | 'stall'
   | 'reset'
-  | 'reset-after-commit';
+  | 'reset-after-commit'
+  | 'stall-after-commit';
 
 export interface Tag {
   Key: string;
@@ -123,6 +133,11 @@ export interface SsmCall {
   fault: SsmFault | undefined;
   /** True when the call changed server state (even if the answer was then a fault). */
   committed: boolean;
+  /** True when the call succeeded on the server (its answer may then have been lost to a fault). */
+  applied: boolean;
+  /** The run it arrived in and its number among this run's calls of its operation (see FakeControls.newRun). */
+  run: number;
+  nth: number;
   at: number;
 }
 
@@ -1260,6 +1275,35 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
     res.end(blob);
   };
 
+  /** The answer of a fault that refuses the call before it runs (`reset`: the connection is dropped). */
+  const refused = (fault: SsmFault, opName: string, input: Body): ApiError | 'reset' | undefined => {
+    switch (fault) {
+      case 'access-denied':
+        return new ApiError('AccessDeniedException', TEXT.notAuthorized(opName, String(input.Name ?? '*')));
+      case 'expired-token':
+        return new ApiError('ExpiredTokenException', TEXT.expiredToken);
+      case 'validation':
+        return new ApiError(
+          'ValidationException',
+          `1 validation error detected: Value '${fmt(input.Name)}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ${RE.documentName}`,
+        );
+      case 'not-latest':
+        return new ApiError('InvalidDocumentVersion', TEXT.notLatest(String(input.Name ?? '')));
+      case 'throttle':
+        return new ApiError('ThrottlingException', TEXT.throttled);
+      case '500-before':
+        return new ApiError('InternalServerError', TEXT.internal, 500);
+      case '503':
+        return new ApiError('ServiceUnavailable', TEXT.unavailable, 503);
+      case 'too-many-updates':
+        return new ApiError('TooManyUpdates', TEXT.tooManyUpdates);
+      case 'reset':
+        return 'reset';
+      default:
+        return undefined;
+    }
+  };
+
   const harness = new Harness<SsmFault>(async (req, res): Promise<void> => {
     const raw = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -1300,6 +1344,7 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
       const opName = target.startsWith('AmazonSSM.') ? target.slice('AmazonSSM.'.length) : '';
       const handler = Object.hasOwn(ops, opName) ? ops[opName as SsmOp] : undefined;
       let input: Body = {};
+      const arrival = harness.arrive(opName || target);
       const call: SsmCall = {
         op: opName || target,
         input,
@@ -1307,9 +1352,12 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
         code: undefined,
         fault: undefined,
         committed: false,
+        applied: false,
+        ...arrival,
         at: Date.now(),
       };
       log.push(call);
+      await harness.paused(call.op, req, arrival);
       const reply = (status: number, body: unknown, code?: string) => {
         call.status = status;
         call.code = code;
@@ -1332,6 +1380,7 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
         try {
           settleDue();
           const out = await handler(input, ctx);
+          call.applied = true;
           return { ok: true, out };
         } catch (e) {
           if (e instanceof ApiError) return { ok: false, err: e };
@@ -1343,47 +1392,34 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
       const answer = (r: Awaited<ReturnType<typeof run>>) => (r.ok ? reply(200, r.out) : fail(r.err));
       const f = harness.faults.take(opName);
       call.fault = f?.fault;
-      switch (f?.fault) {
-        case undefined:
-          return answer(await run());
-        case 'access-denied':
-          return fail(
-            new ApiError('AccessDeniedException', TEXT.notAuthorized(opName, String(input.Name ?? '*'))),
-          );
-        case 'expired-token':
-          return fail(new ApiError('ExpiredTokenException', TEXT.expiredToken));
-        case 'validation':
-          return fail(
-            new ApiError(
-              'ValidationException',
-              `1 validation error detected: Value '${fmt(input.Name)}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ${RE.documentName}`,
-            ),
-          );
-        case 'not-latest':
-          return fail(new ApiError('InvalidDocumentVersion', TEXT.notLatest(String(input.Name ?? ''))));
-        case 'throttle':
-          return fail(new ApiError('ThrottlingException', TEXT.throttled));
-        case '500-before':
+      if (f && AFTER_COMMIT.has(f.fault)) {
+        const r = await run();
+        if (!r.ok) {
+          f.decline();
+          call.fault = undefined;
+          return answer(r);
+        }
+        f.fire();
+        if (f.fault === '500-after-commit')
           return fail(new ApiError('InternalServerError', TEXT.internal, 500));
-        case '503':
-          return fail(new ApiError('ServiceUnavailable', TEXT.unavailable, 503));
-        case 'too-many-updates':
-          return fail(new ApiError('TooManyUpdates', TEXT.tooManyUpdates));
-        case 'reset':
-          call.status = -1;
-          return resetConnection(req, res);
-        case 'stall':
-          return harness.stall(res, f.stallMs, () => {
-            void run().then(answer);
-          });
-        case '500-after-commit':
-          await run();
-          return fail(new ApiError('InternalServerError', TEXT.internal, 500));
-        case 'reset-after-commit':
-          await run();
-          call.status = -1;
-          return resetConnection(req, res);
+        if (f.fault === 'stall-after-commit') return harness.stall(res, undefined, () => undefined);
+        call.status = -1;
+        return resetConnection(req, res);
       }
+      if (f?.fault === 'stall') {
+        harness.stall(res, f.stallMs, () => {
+          void run().then(answer);
+        });
+        return f.fire();
+      }
+      f?.fire();
+      const refusal = f && refused(f.fault, opName, input);
+      if (refusal === 'reset') {
+        call.status = -1;
+        return resetConnection(req, res);
+      }
+      if (refusal) return fail(refusal);
+      return answer(await run());
     };
     if (harness.stallAll) return harness.stall(res, undefined, () => void handle());
     return handle();

@@ -22,13 +22,17 @@ export interface StsCall {
   code: string | undefined;
   /** The injected fault that answered this call, if any. */
   fault: StsFault | undefined;
+  /** The run it arrived in and its number among this run's calls of its action (see FakeControls.newRun). */
+  run: number;
+  nth: number;
   at: number;
 }
 
 export interface StsFake extends FakeControls<StsFault, 'GetCallerIdentity'> {
   /** Live identity; change it between calls if needed. */
   identity: { account: string; arn: string; userId: string };
-  calls(): StsCall[];
+  /** Calls received (of `action` only, if given). */
+  calls(action?: string): StsCall[];
 }
 
 const XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
@@ -69,8 +73,17 @@ export async function startSts(opts: StsOptions = {}): Promise<StsFake> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const params = req.method === 'POST' ? new URLSearchParams(raw.toString('utf8')) : url.searchParams;
     const action = params.get('Action') ?? '';
-    const call: StsCall = { action, status: 0, code: undefined, fault: undefined, at: Date.now() };
+    const arrival = harness.arrive(action);
+    const call: StsCall = {
+      action,
+      status: 0,
+      code: undefined,
+      fault: undefined,
+      ...arrival,
+      at: Date.now(),
+    };
     log.push(call);
+    await harness.paused(action, req, arrival);
     if (!req.headers.authorization && !params.has('X-Amz-Signature')) {
       return error(res, call, 403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
     }
@@ -95,6 +108,11 @@ export async function startSts(opts: StsOptions = {}): Promise<StsFake> {
     const f = harness.faults.take(action);
     call.fault = f?.fault;
     if (harness.stallAll) return harness.stall(res, undefined, answer);
+    if (f?.fault === 'stall') {
+      harness.stall(res, f.stallMs, answer);
+      return f.fire();
+    }
+    f?.fire();
     switch (f?.fault) {
       case undefined:
         return answer();
@@ -115,13 +133,11 @@ export async function startSts(opts: StsOptions = {}): Promise<StsFake> {
       case 'reset':
         call.status = -1;
         return resetConnection(req, res);
-      case 'stall':
-        return harness.stall(res, f.stallMs, answer);
     }
   });
   const own: Omit<StsFake, keyof FakeControls<StsFault>> = {
     identity,
-    calls: () => log.map((c) => ({ ...c })),
+    calls: (action) => log.filter((c) => action === undefined || c.action === action).map((c) => ({ ...c })),
   };
   return Object.assign(await harness.start(), own);
 }
