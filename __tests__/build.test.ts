@@ -1,6 +1,6 @@
 // Building: determinism across machines' accidents, what independent ZIP readers see, output safety.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ActionError } from '../src/errors.js';
@@ -123,23 +123,83 @@ describe('output folder safety', () => {
     expect(readdirSync(path.dirname(out))).toEqual(['o']); // no partial folders left behind
   });
 
-  it('refuses an output folder holding foreign files, and one inside a payload', async () => {
-    const out = writeTree(tempDir(), { 'notes.txt': 'mine' });
-    await expect(buildPackage({ packageDir: EXAMPLE, outputDir: out })).rejects.toMatchObject({
-      kind: 'input',
-      message: expect.stringMatching(
-        /^The output folder .* holds files this tool did not write \(notes\.txt\)/,
-      ),
-    });
-    expect(existsSync(path.join(out, 'notes.txt'))).toBe(true);
+  it('refuses an output folder it did not make, leaving it untouched', async () => {
+    const refused = async (outputDir: string, why: RegExp, packageDir = EXAMPLE) => {
+      const err = await buildPackage({ packageDir, outputDir }).catch((e: unknown) => e);
+      expect(err, outputDir).toBeInstanceOf(ActionError);
+      expect(err).toMatchObject({
+        kind: 'input',
+        code: 'output-dir-unsafe',
+        message: expect.stringMatching(why),
+      });
+    };
+    const foreign = writeTree(tempDir(), { 'notes.txt': 'mine', 'keep.zip/a': 'kept' });
+    await refused(
+      foreign,
+      /^The output folder .* holds files this tool did not write \(keep\.zip, notes\.txt\)/,
+    );
+    expect(readFileSync(path.join(foreign, 'keep.zip', 'a'), 'utf8')).toBe('kept');
+    const file = path.join(tempDir(), 'out.zip');
+    writeFileSync(file, 'a file');
+    await refused(file, /is a file, not a folder/);
+    expect(readFileSync(file, 'utf8')).toBe('a file');
+    await refused(path.join(file, 'sub'), /cannot be created: .*out\.zip is not a folder/);
+    const link = path.join(tempDir(), 'link');
+    symlinkSync(tempDir(), link);
+    await refused(link, /is a symlink/);
+    expect(readdirSync(path.dirname(file))).toEqual(['out.zip']);
+  });
+
+  it('refuses an output folder in a payload folder, the package folder, and one holding it', async () => {
     const pkg = tempDir();
     cpSync(EXAMPLE, pkg, { recursive: true });
-    const inside = buildPackage({ packageDir: pkg, outputDir: path.join(pkg, 'windows', 'out') });
-    await expect(inside).rejects.toThrow(ActionError);
-    await expect(inside).rejects.toMatchObject({
-      kind: 'input',
-      message: expect.stringContaining('inside the payload'),
-    });
+    const before = readdirSync(pkg, { recursive: true }).sort();
+    for (const [out, why] of [
+      [path.join(pkg, 'windows', 'out'), /is inside the folder of payload windows/],
+      [path.join(pkg, 'windows'), /holds files this tool did not write/],
+      [path.join(pkg, 'linux-rpm', 'new', 'deeper'), /is inside the folder of payload linux-rpm/],
+      [pkg, /is the package folder/],
+      [path.dirname(pkg), /holds the package folder/],
+    ] as const) {
+      await expect(buildPackage({ packageDir: pkg, outputDir: out }), out).rejects.toMatchObject({
+        code: 'output-dir-unsafe',
+        message: expect.stringMatching(why),
+      });
+    }
+    expect(readdirSync(pkg, { recursive: true }).sort()).toEqual(before);
+  });
+
+  it('builds into a folder inside the package folder that no payload reads (package-dir: . with the default)', async () => {
+    const pkg = tempDir();
+    cpSync(EXAMPLE, pkg, { recursive: true });
+    const out = path.join(pkg, 'distributor-build');
+    const first = await buildPackage({ packageDir: pkg, outputDir: out });
+    expect(first.diagnostics.filter((d) => d.severity !== 'notice')).toEqual([]);
+    expect(first.ok && first.output?.files.map((f) => f.name).sort()).toEqual([
+      'linux-deb.zip',
+      'linux-rpm.zip',
+      'windows.zip',
+    ]);
+    // The second build reads the same package (not its own output) and replaces the marked folder.
+    const again = await buildPackage({ packageDir: pkg, outputDir: out });
+    expect(again.ok && again.output?.manifestSha256).toBe(first.ok && first.output?.manifestSha256);
+  });
+
+  it('marks the folders it makes, and replaces a marked one whole', async () => {
+    const out = path.join(tempDir(), 'o');
+    expect((await buildPackage({ packageDir: EXAMPLE, outputDir: out })).ok).toBe(true);
+    expect(readFileSync(path.join(out, '.distributor-build'), 'utf8')).toContain('replaces this folder');
+    writeFileSync(path.join(out, 'stale.txt'), 'left by hand');
+    expect((await buildPackage({ packageDir: EXAMPLE, outputDir: out })).ok).toBe(true);
+    expect(readdirSync(out).sort()).toEqual([
+      '.distributor-build',
+      'linux-deb.zip',
+      'linux-rpm.zip',
+      'manifest.json',
+      'windows.zip',
+    ]);
+    const empty = tempDir();
+    expect((await buildPackage({ packageDir: EXAMPLE, outputDir: empty })).ok).toBe(true);
   });
 
   it('rebuilding over its own previous output replaces it', async () => {

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import schema from '../schema/distributor.schema.json' with { type: 'json' };
 import { RULES } from '../src/package/rules/catalogue.js';
 import { CONFIG_FILES, findConfig, type PackageConfig, parseConfig } from '../src/package/config.js';
+import { globMatcher, MAX_ALTERNATIVES, patternProblem } from '../src/package/glob.js';
 import type { Diagnostic } from '../src/package/types.js';
 import { cleanupTemp, tempDir } from './support/pkg.js';
 
@@ -457,10 +458,85 @@ describe('never throws', () => {
       fc.property(fc.oneof(fc.jsonValue(), config), (v) => {
         const text = JSON.stringify(v) ?? 'null';
         const r = parseConfig(text, 'x', 'json');
-        if (r.config) expect(r.diagnostics).toEqual([]);
+        if (r.config) expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
         else expect(r.diagnostics.length).toBeGreaterThan(0);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('rules: and the rules that cannot be changed', () => {
+  it('an entry for a fixed rule is ignored with rule-fixed at its line; the config is still read', () => {
+    const r = yaml(`${VALID}  special-file: warning\n  symlink-escape: "off"\n`);
+    expect(r.config).toBeDefined();
+    const fixed = r.diagnostics.filter((d) => d.rule === 'rule-fixed');
+    expect(fixed.map((d) => d.message)).toEqual([
+      '`rules: special-file` is ignored: this rule protects the filesystem or the output and cannot be changed.',
+      '`rules: symlink-escape` is ignored: this rule protects the filesystem or the output and cannot be changed.',
+    ]);
+    expect(fixed.every((d) => d.severity === 'warning' && d.line !== undefined)).toBe(true);
+  });
+});
+
+describe('exclude patterns', () => {
+  it.each([
+    ['tests/**', 'tests', true],
+    ['tests/**', 'tests/a/b', true],
+    ['*.md', 'a/b.md', false],
+    ['*.md', '.x.md', true],
+    ['**/*.md', 'x.md', true],
+    ['**/*.md', 'a/b/x.md', true],
+    ['a/**/b', 'a/b', true],
+    ['a/**/b', 'a/x/y/b', true],
+    ['x/**/*', 'x', false],
+    ['a**b', 'axyb', true],
+    ['a**b', 'ax/yb', false],
+    ['./a', 'a', true],
+    ['/a', 'a', false],
+    ['a/', 'a', false],
+    ['?', 'é', true],
+    ['a?c', 'a/c', false],
+    ['[a-c]x', 'bx', true],
+    ['[!a-c]x', 'bx', false],
+    ['[^a]x', 'zx', true],
+    ['[]a]', ']', true],
+    ['[a', '[a', true],
+    ['\\*', '*', true],
+    ['\\*', 'x', false],
+    ['{a,b{c,d}}.txt', 'bd.txt', true],
+    ['{a}.txt', '{a}.txt', true],
+    ['f{1..3}', 'f2', true],
+    ['f{3..1}', 'f4', false],
+    ['{a..c}', 'b', true],
+    ['!keep.txt', 'other', true],
+    ['!keep.txt', 'keep.txt', false],
+  ])('%s matches %s: %s', (pattern, p, expected) => {
+    expect(globMatcher([pattern])(p)).toBe(expected);
+  });
+
+  it('refuses what cannot be matched safely', () => {
+    expect(patternProblem('**/*.md')).toBeUndefined();
+    expect(patternProblem('x'.repeat(1001))).toMatch(/1001 characters/);
+    expect(patternProblem('@(a|b)')).toMatch(/extglob/);
+    expect(patternProblem('{a,b}'.repeat(10))).toMatch(new RegExp(`more than ${MAX_ALTERNATIVES}`));
+    expect(patternProblem('{1..5000}')).toMatch(/alternatives/);
+  });
+
+  it('matches in linear time what a backtracking regular expression cannot', () => {
+    const t0 = Date.now();
+    expect(globMatcher([`${'*a'.repeat(20)}*b`])('a'.repeat(250))).toBe(false);
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+
+  it('a config with such a pattern is config-schema at its line', () => {
+    const text = VALID.replace('exclude: ["**/*.md"]', 'exclude: ["**/*.md", "@(x|y)"]');
+    expect(only(yaml(text).diagnostics, 'config-schema').message).toMatch(
+      /^payloads\.linux\.exclude\[1\] uses extglob syntax/,
+    );
+    const long = VALID.replace('exclude: ["**/*.md"]', `exclude: ["${'a'.repeat(2000)}"]`);
+    expect(only(yaml(long).diagnostics, 'config-schema').message).toBe(
+      'payloads.linux.exclude[0]: is 2000 characters long; at most 1000 are allowed.',
     );
   });
 });

@@ -53,9 +53,11 @@ describe('README agrees with action.yml', () => {
 });
 
 describe('README agrees with the rule catalogue', () => {
-  it('lists every rule with its default severity', () => {
-    const rows = table('rules').map((r) => [unquote(r[0]!), r[1]]);
-    expect(rows).toEqual(ruleList().map(([id, r]) => [id, r.severity]));
+  it('lists every rule with its default severity and whether `rules:` can change it', () => {
+    const rows = table('rules').map((r) => [unquote(r[0]!), r[1], r[2]]);
+    expect(rows).toEqual(
+      ruleList().map(([id, r]) => [id, r.severity, r.overridable === false ? 'no' : 'yes']),
+    );
   });
 });
 

@@ -62,7 +62,7 @@ describe('previewText', () => {
   it('shows control characters as escapes, so that a name cannot start a line of its own', () => {
     const text = previewText([row({ label: 'x\n::error::owned', file: 'a\u001b[31m.zip' })]);
     expect(text.split('\n')).toHaveLength(2);
-    expect(text).toContain('x ::error::owned');
+    expect(text).toContain('x\\x0a::error::owned');
     expect(text).toContain('a\\x1b[31m.zip');
   });
 });

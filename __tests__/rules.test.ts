@@ -70,6 +70,18 @@ const cases: Case[] = [
     make: () => validPackage({ 'distributor.json': '{}' }),
   },
   {
+    rule: 'config-too-large',
+    what: 'a config over 1 MiB',
+    make: () => validPackage(config(`${BASE_CONFIG}#${'x'.repeat(1024 * 1024)}\n`)),
+    file: 'distributor.yaml',
+  },
+  {
+    rule: 'rule-fixed',
+    what: 'rules: trying to switch off file-name-pattern',
+    make: () => validPackage(config(`${BASE_CONFIG}rules:\n  file-name-pattern: "off"\n`)),
+    line: 11,
+  },
+  {
     rule: 'config-syntax',
     what: 'broken YAML',
     make: () => validPackage(config('name: [unclosed\n')),
@@ -180,6 +192,45 @@ const cases: Case[] = [
       }
       return writeTree(tempDir(), { 'distributor.yaml': body, ...files });
     },
+  },
+  {
+    rule: 'file-name-reserved',
+    what: 'a ZIP named manifest.json',
+    make: () =>
+      validPackage(config(BASE_CONFIG.replace('  linux:\n', '  linux:\n    file: Manifest.json\n'))),
+    line: 5,
+  },
+  {
+    rule: 'path-outside-package',
+    what: 'a payload path with ..',
+    make: () => validPackage(config(BASE_CONFIG.replace('  linux:\n', '  linux:\n    path: ../linux\n'))),
+    line: 5,
+  },
+  {
+    rule: 'name-case-collision',
+    what: 'two Windows files that differ only in case',
+    make: () => validPackage({ 'windows/Agent.msi': 'msi' }),
+    file: 'windows/agent.msi',
+  },
+  {
+    rule: 'tree-too-deep',
+    what: 'folders nested 257 levels below the package folder',
+    make: () => {
+      const root = validPackage();
+      mkdirSync(path.join(root, 'linux', ...Array<string>(256).fill('d')), { recursive: true });
+      return root;
+    },
+  },
+  {
+    rule: 'zip-entry-limit',
+    what: 'a file of 4 GiB (sparse)',
+    make: () => {
+      const root = validPackage();
+      writeFileSync(path.join(root, 'linux', 'big.bin'), '');
+      truncateSync(path.join(root, 'linux', 'big.bin'), 4 * 1024 ** 3);
+      return root;
+    },
+    file: 'linux/big.bin',
   },
   {
     rule: 'file-size',
@@ -343,6 +394,12 @@ const cases: Case[] = [
       validPackage(
         config(BASE_CONFIG.replace('version: 1.0.0', `version: 1.0.0\ndescription: "${'x'.repeat(66000)}"`)),
       ),
+  },
+  {
+    rule: 'manifest-too-large',
+    what: 'a manifest.json over 1 MiB',
+    make: () => manifestPackage(goodManifest({ description: 'x'.repeat(1024 * 1024) })),
+    file: 'manifest.json',
   },
   {
     rule: 'checksum-format',

@@ -1,6 +1,17 @@
 // Writes package folders for tests into fresh temp dirs.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sha256 } from './hash.js';
@@ -118,4 +129,54 @@ export function prebuiltPackage(
   });
   writeFileSync(path.join(root, 'manifest.json'), manifest);
   return root;
+}
+
+/** A file outside every package folder whose content is found nowhere else: no result or ZIP may hold it. */
+export interface Canary {
+  dir: string;
+  file: string;
+  text: string;
+}
+
+export function canary(name = 'secret.env'): Canary {
+  const dir = tempDir('canary-');
+  const text = `CANARY_${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+  const file = path.join(dir, name);
+  writeFileSync(file, `TOKEN=${text}\n`);
+  return { dir, file, text };
+}
+
+/** Every path under each folder with its type, mode, size and content hash (up to 16 MiB); symlinks are not followed. */
+export function snapshot(...dirs: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (abs: string): void => {
+    const st = lstatSync(abs);
+    const mode = (st.mode & 0o7777).toString(8);
+    if (st.isDirectory()) {
+      out.set(abs, `dir ${mode}`);
+      for (const n of readdirSync(abs)) walk(path.join(abs, n));
+    } else if (st.isFile())
+      out.set(
+        abs,
+        `file ${mode} ${st.size} ${st.size > 0 && st.size < 1 << 24 ? sha256(readFileSync(abs)) : ''}`,
+      );
+    else if (st.isSymbolicLink()) out.set(abs, `link ${readlinkSync(abs)}`);
+    else out.set(abs, `other ${mode}`);
+  };
+  for (const d of dirs) walk(d);
+  return out;
+}
+
+/** The bytes of every file under `dir`, with each ZIP's entries extracted (a deflated canary is still found). */
+export function filesText(dir: string): string {
+  if (!existsSync(dir)) return '';
+  const py = `import os, sys, zipfile
+for root, _, names in os.walk(sys.argv[1]):
+    for n in names:
+        p = os.path.join(root, n)
+        sys.stdout.buffer.write(open(p, 'rb').read())
+        if zipfile.is_zipfile(p):
+            with zipfile.ZipFile(p) as z:
+                for i in z.infolist(): sys.stdout.buffer.write(z.read(i))`;
+  return execFileSync('python3', ['-c', py, dir], { maxBuffer: 1 << 30 }).toString('latin1');
 }

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { failing, manifestFor, writeOutput } from './stages/output.js';
 import { MANIFEST, type PackageModel, type Place, type Source } from './stages/model.js';
+import { checkOutputDir, checkOutputOverlap } from './stages/outdir.js';
 import { scanPayloads } from './stages/scan.js';
 import { locate, payloadsOf, readSource } from './stages/source.js';
 import { type PreviewRow, previewRows } from './hosts.js';
@@ -72,10 +73,14 @@ export type BuildResult =
 
 export async function buildPackage(req: BuildRequest): Promise<BuildResult> {
   const place = await locate(req);
+  const outReal = await checkOutputDir(place);
   const ds: Diagnostic[] = [];
   const { kind, read } = await readSource(place, ds);
   if (!read) return finish(ds, undefined, { kind });
-  const model = decide(req, place, read, await payloadsOf(place, read, ds), ds);
+  const payloads = await payloadsOf(place, read, ds);
+  // Payloads that left the package are errors already (and nothing is written): report those first.
+  if (!hasErrors(ds)) await checkOutputOverlap(place, outReal, payloads);
+  const model = decide(req, place, read, payloads, ds);
   await scanPayloads(model);
   model.diagnostics.push(...(await runRules(model)));
   const draft = draftManifest(model);

@@ -3,10 +3,18 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import configSchema from '../../schema/distributor.schema.json' with { type: 'json' };
-import { diag, sortDiagnostics } from './rules/catalogue.js';
+import { patternProblem } from './glob.js';
+import { diag, isOverridable, sortDiagnostics } from './rules/catalogue.js';
 import { readJson } from './source/json.js';
 import { schemaProblems } from './source/schema.js';
-import { type DuplicateHandler, escapePointer, locAt, setOwn, type SourceTree } from './source/tree.js';
+import {
+  type DuplicateHandler,
+  escapePointer,
+  locAt,
+  pathText,
+  setOwn,
+  type SourceTree,
+} from './source/tree.js';
 import { readYaml } from './source/yaml.js';
 import type { Diagnostic, Located, Loc, Severity, Target } from './types.js';
 
@@ -17,6 +25,8 @@ export interface PayloadConfig {
   loc: Loc;
   /** Folder relative to the package folder (default: the key). */
   path: string;
+  /** Where `path` was written, or the payload key when it was not. */
+  pathLoc: Loc;
   /** ZIP name (default: `<key>.zip`). */
   file: string;
   /** Where `file` was written, or the payload key when it was not. */
@@ -42,12 +52,17 @@ export const CONFIG_FILES = ['distributor.yaml', 'distributor.yml', 'distributor
 /** Beyond this many expanded targets the manifest could never fit in 64 KB; stop before using the memory. */
 const MAX_TARGETS = 10_000;
 
-/** The config files present in a package folder (file names, in CONFIG_FILES order). */
+/** Larger config files are not read (config-too-large). */
+export const CONFIG_MAX_BYTES = 1024 * 1024;
+
+/**
+ * The config names present in a package folder, whatever they are (a file, a folder, a symlink, a FIFO: what
+ * each is gets checked before it is read), in CONFIG_FILES order.
+ */
 export async function findConfig(packageDir: string): Promise<string[]> {
   const found: string[] = [];
   for (const name of CONFIG_FILES) {
-    const st = await fs.stat(path.join(packageDir, name)).catch(() => undefined);
-    if (st?.isFile()) found.push(name);
+    if (await fs.lstat(path.join(packageDir, name)).catch(() => undefined)) found.push(name);
   }
   return found;
 }
@@ -71,7 +86,21 @@ export function parseConfig(
   for (const p of problems) ds.push(diag('config-schema', p.loc, p.message));
   if (ds.length > 0) return { diagnostics: sortDiagnostics(ds) };
   const config = toConfig(tree, display, ds);
-  return ds.length > 0 ? { diagnostics: sortDiagnostics(ds) } : { config, diagnostics: [] };
+  if (ds.length > 0) return { diagnostics: sortDiagnostics(ds) };
+  return { config, diagnostics: fixedRules(tree, config) };
+}
+
+/** A `rules:` entry for a rule that cannot be changed is ignored, and says so at its line. */
+function fixedRules(tree: SourceTree, config: PackageConfig): Diagnostic[] {
+  return Object.keys(config.rules)
+    .filter((rule) => !isOverridable(rule))
+    .map((rule) =>
+      diag(
+        'rule-fixed',
+        locAt(tree, `/rules/${escapePointer(rule)}`, true),
+        `\`rules: ${rule}\` is ignored: this rule protects the filesystem or the output and cannot be changed.`,
+      ),
+    );
 }
 
 /** The config as a tree; syntax problems (and duplicate keys) go to `ds` as config-syntax. */
@@ -166,6 +195,7 @@ function toConfig(tree: SourceTree, display: string, ds: Diagnostic[]): PackageC
   const byFile = new Map<string, PayloadConfig>();
   for (const [key, p] of Object.entries(raw.payloads)) {
     const payload = toPayload(tree, key, p, budget);
+    ds.push(...excludeProblems(tree, key, payload.exclude));
     const other = byFile.get(payload.file);
     if (other) {
       ds.push(
@@ -189,6 +219,17 @@ function toConfig(tree: SourceTree, display: string, ds: Diagnostic[]): PackageC
     );
   }
   return config;
+}
+
+/** Patterns that cannot be matched safely (too long, too many alternatives, extglobs) are config-schema errors. */
+function excludeProblems(tree: SourceTree, key: string, exclude: readonly string[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  exclude.forEach((pattern, i) => {
+    const why = patternProblem(pattern);
+    const ptr = `/payloads/${escapePointer(key)}/exclude/${i}`;
+    if (why) out.push(diag('config-schema', locAt(tree, ptr), `${pathText(ptr, tree.value)} ${why}.`));
+  });
+  return out;
 }
 
 function toPayload(tree: SourceTree, key: string, p: RawPayload, budget: { total: number }): PayloadConfig {
@@ -220,6 +261,7 @@ function toPayload(tree: SourceTree, key: string, p: RawPayload, budget: { total
     name: key,
     loc,
     path: p.path ?? key,
+    pathLoc: p.path !== undefined ? locAt(tree, `${ptr}/path`) : loc,
     file: p.file ?? `${key}.zip`,
     fileLoc: p.file !== undefined ? locAt(tree, `${ptr}/file`) : loc,
     exclude: p.exclude ? [...p.exclude] : [],

@@ -1,13 +1,16 @@
 // Scans a payload folder into entries, reporting what cannot or should not go into a ZIP.
-import { promises as fs, type Stats } from 'node:fs';
+import fs, { type Stats } from 'node:fs';
 import path from 'node:path';
-import picomatch from 'picomatch';
-import { errorText } from '../errors.js';
+import { ioReason, isInside, kindOf, readHead } from './contain.js';
+import { globMatcher } from './glob.js';
 import { diag } from './rules/catalogue.js';
 import type { Diagnostic, PayloadContent, PayloadEntry } from './types.js';
 
 /** Files that operating systems and editors leave behind; never shipped. */
 export const ALWAYS_IGNORED = ['.DS_Store', 'Thumbs.db', 'desktop.ini', '.git', '.gitkeep', '.gitattributes'];
+
+/** Folders nest at most this many levels below the package folder. */
+export const MAX_TREE_DEPTH = 256;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -20,34 +23,18 @@ export function displayPath(abs: string, base: string): string {
 /** The file name of a display path (`linux/install.sh`, `linux.zip:install.sh` → `install.sh`). */
 export const baseName = (display: string): string => display.split(/[/:\\]/).pop() || display;
 
-export function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
-/** An error of the file system (it has an errno code such as ENOENT), as opposed to a bug. */
-export function isIoError(e: unknown): e is NodeJS.ErrnoException {
-  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string';
-}
-
-/** Why a file could not be read, in words (an errno code becomes what it means). */
-export function ioReason(e: unknown): string {
-  const code = (e as { code?: unknown } | null)?.code;
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'ENOENT') return 'no such file';
-  return errorText(e);
-}
-
 export interface ScanOptions {
-  /** Absolute payload folder. */
+  /** Absolute payload folder, as the config or manifest names it (display paths start from it). */
   root: string;
-  /** Absolute package folder: symlinks may not leave it. */
-  packageRoot: string;
+  /** Its real path, already checked to be inside the package folder. */
+  realRoot: string;
+  /** Real path of the package folder: symlinks may not leave it. */
+  realPackageRoot: string;
+  /** How many levels the payload folder is below the package folder. */
+  baseDepth: number;
   /** Base for display paths (the working directory). */
   displayBase: string;
   exclude?: readonly string[];
-  /** Absolute paths never to descend into (e.g. the output folder). */
-  skip?: readonly string[];
 }
 
 /** Why a name cannot be used as a ZIP entry name, or undefined when it can. */
@@ -58,48 +45,53 @@ export function unsafeNameReason(name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Walks a payload folder. The calls are synchronous (one system call per entry, no threadpool round trip),
+ * and a folder's real path is its parent's plus its name unless it is a symlink (no realpath per folder), so
+ * the time grows with the number of entries, not with the depth.
+ */
 export async function scanFolder(
   opts: ScanOptions,
 ): Promise<{ content: PayloadContent; diagnostics: Diagnostic[] }> {
-  const scanner = new Scanner(opts, await fs.realpath(opts.packageRoot));
-  await scanner.walk(opts.root, '');
+  const scanner = new Scanner(opts);
+  scanner.walk(opts.root, opts.realRoot, '', opts.baseDepth);
   const entries = scanner.entries;
   const byPath = new Map(entries.map((e) => [e.path, e]));
   const content: PayloadContent = {
     entries,
-    async read(p: string) {
+    async read(p: string, limit?: number) {
       const e = byPath.get(p);
       if (!e?.absPath || e.type !== 'file') throw new Error(`${p} is not a file of this payload`);
-      return fs.readFile(e.absPath);
+      return readHead(e.absPath, limit ?? e.size);
     },
   };
   return { content, diagnostics: scanner.diagnostics };
 }
 
+type ScanRule =
+  'file-unreadable' | 'path-unsafe' | 'special-file' | 'symlink' | 'symlink-escape' | 'tree-too-deep';
+
 class Scanner {
   readonly entries: PayloadEntry[] = [];
   readonly diagnostics: Diagnostic[] = [];
   private readonly opts: ScanOptions;
-  private readonly realPackageRoot: string;
   private readonly isExcluded: (rel: string) => boolean;
-  private readonly skip: Set<string>;
   /** Real paths of the folders walked so far: a symlinked folder that loops back is walked once. */
   private readonly visited = new Set<string>();
+  private tooDeep = false;
 
-  constructor(opts: ScanOptions, realPackageRoot: string) {
+  constructor(opts: ScanOptions) {
     this.opts = opts;
-    this.realPackageRoot = realPackageRoot;
-    this.isExcluded = opts.exclude?.length ? picomatch([...opts.exclude], { dot: true }) : () => false;
-    this.skip = new Set((opts.skip ?? []).map((p) => path.resolve(p)));
+    this.isExcluded = opts.exclude?.length ? globMatcher(opts.exclude) : () => false;
   }
 
-  async walk(dirAbs: string, dirRel: string): Promise<void> {
-    const real = await fs.realpath(dirAbs).catch(() => dirAbs);
-    if (this.visited.has(real)) return;
-    this.visited.add(real);
+  /** `depth`: how many levels `dirAbs` is below the package folder. */
+  walk(dirAbs: string, dirReal: string, dirRel: string, depth: number): void {
+    if (this.visited.has(dirReal)) return;
+    this.visited.add(dirReal);
     let names: Buffer[];
     try {
-      names = (await fs.readdir(dirAbs, { encoding: 'buffer' })) as Buffer[];
+      names = fs.readdirSync(dirAbs, { encoding: 'buffer' });
     } catch (e) {
       this.report('file-unreadable', dirAbs, `Cannot read folder: ${ioReason(e)}.`);
       return;
@@ -120,89 +112,111 @@ class Scanner {
       }
       const abs = path.join(dirAbs, name);
       const rel = dirRel ? `${dirRel}/${name}` : name;
-      if (ALWAYS_IGNORED.includes(name) || this.skip.has(abs) || this.isExcluded(rel)) continue;
+      if (ALWAYS_IGNORED.includes(name) || this.isExcluded(rel)) continue;
       const reason = unsafeNameReason(name);
       if (reason) this.report('path-unsafe', abs, `The name ${reason}; rename the file.`);
-      else await this.visit(abs, rel);
+      else this.visit(abs, path.join(dirReal, name), rel, depth + 1);
     }
   }
 
-  private async visit(abs: string, rel: string): Promise<void> {
+  private visit(abs: string, real: string, rel: string, depth: number): void {
     let st: Stats;
     try {
-      st = await fs.lstat(abs);
+      st = fs.lstatSync(abs);
     } catch (e) {
       this.report('file-unreadable', abs, `Cannot read: ${ioReason(e)}.`);
       return;
     }
-    const display = this.show(abs);
-    if (st.isSymbolicLink()) return this.visitLink(abs, rel);
-    if (st.isDirectory()) {
-      this.entries.push({ path: rel, type: 'dir', size: 0, mode: st.mode & 0o7777, absPath: abs, display });
-      return this.walk(abs, rel);
+    if (st.isSymbolicLink()) this.visitLink(abs, rel, depth);
+    else if (st.isDirectory()) this.addDir(abs, real, rel, st, abs, depth);
+    else if (st.isFile()) this.addFile(abs, rel, st, abs);
+    else {
+      const what = kindOf(st);
+      this.report(
+        'special-file',
+        abs,
+        `${what.charAt(0).toUpperCase()}${what.slice(1)} cannot be packaged, so it was not opened; remove it from the payload folder or exclude it.`,
+      );
     }
-    if (st.isFile()) {
-      this.entries.push({
-        path: rel,
-        type: 'file',
-        size: st.size,
-        mode: st.mode & 0o7777,
-        absPath: abs,
-        display,
-      });
+  }
+
+  /** A folder (or a symlink to one, `shownAs`), unless it nests too deep. */
+  private addDir(abs: string, real: string, rel: string, st: Stats, shownAs: string, depth: number): void {
+    if (depth > MAX_TREE_DEPTH) {
+      if (!this.tooDeep) {
+        this.report(
+          'tree-too-deep',
+          shownAs,
+          `Folders nest more than ${MAX_TREE_DEPTH} levels below the package folder here; nothing deeper was read. Flatten the tree.`,
+        );
+      }
+      this.tooDeep = true;
       return;
     }
-    this.report(
-      'special-file',
-      abs,
-      `${kindOf(st)} cannot be packaged; remove it from the payload folder or exclude it.`,
-    );
+    const display = this.show(shownAs);
+    this.entries.push({ path: rel, type: 'dir', size: 0, mode: st.mode & 0o7777, absPath: abs, display });
+    this.walk(abs, real, rel, depth);
+  }
+
+  /** A regular file (or a symlink to one, `shownAs`), if it can be read: validate finds what would stop the build. */
+  private addFile(file: string, rel: string, st: Stats, shownAs: string): void {
+    try {
+      fs.accessSync(file, fs.constants.R_OK);
+    } catch (e) {
+      this.report('file-unreadable', shownAs, `Cannot read: ${ioReason(e)}.`);
+      return;
+    }
+    this.entries.push({
+      path: rel,
+      type: 'file',
+      size: st.size,
+      mode: st.mode & 0o7777,
+      absPath: file,
+      display: this.show(shownAs),
+    });
   }
 
   /** A symlink inside the package is stored as a copy of its target; one that leaves it is refused. */
-  private async visitLink(abs: string, rel: string): Promise<void> {
-    const linkTarget = await fs.readlink(abs);
+  private visitLink(abs: string, rel: string, depth: number): void {
+    let linkTarget = '';
     let target: string;
     try {
-      target = await fs.realpath(abs);
+      linkTarget = fs.readlinkSync(abs);
+      target = fs.realpathSync.native(abs);
     } catch {
       const message = `Symlink to "${linkTarget}" points nowhere; remove it or replace it with the file itself.`;
       return this.report('symlink-escape', abs, message);
     }
-    if (!isInside(target, this.realPackageRoot)) {
+    if (!isInside(target, this.opts.realPackageRoot)) {
       return this.report(
         'symlink-escape',
         abs,
         `Symlink to "${linkTarget}" leaves the package folder; packaging it could ship files from the build machine. Copy the file into the package instead.`,
       );
     }
-    const tst = await fs.stat(target);
+    let tst: Stats;
+    try {
+      tst = fs.lstatSync(target);
+    } catch (e) {
+      return this.report('file-unreadable', abs, `Cannot read: ${ioReason(e)}.`);
+    }
+    if (!tst.isDirectory() && !tst.isFile()) {
+      return this.report(
+        'special-file',
+        abs,
+        `Symlink to "${linkTarget}" points at ${kindOf(tst)}, which cannot be packaged, so it was not opened.`,
+      );
+    }
     this.report(
       'symlink',
       abs,
       `Symlink to "${linkTarget}" is stored as a copy of its target; replace it with the file to silence this.`,
     );
-    const display = this.show(abs);
-    if (tst.isDirectory()) {
-      this.entries.push({ path: rel, type: 'dir', size: 0, mode: tst.mode & 0o7777, display });
-      await this.walk(target, rel);
-    } else if (tst.isFile()) {
-      this.entries.push({
-        path: rel,
-        type: 'file',
-        size: tst.size,
-        mode: tst.mode & 0o7777,
-        absPath: target,
-        display,
-      });
-    }
+    if (tst.isDirectory()) this.addDir(target, target, rel, tst, abs, depth);
+    else this.addFile(target, rel, tst, abs);
   }
 
-  private report(
-    rule: 'file-unreadable' | 'path-unsafe' | 'special-file' | 'symlink' | 'symlink-escape',
-    abs: string,
-    message: string,
-  ): void {
+  private report(rule: ScanRule, abs: string, message: string): void {
     this.diagnostics.push(diag(rule, { file: this.show(abs) }, message));
   }
 
@@ -211,36 +225,34 @@ class Scanner {
   }
 }
 
-function kindOf(st: Stats): string {
-  if (st.isFIFO()) return 'A named pipe (FIFO)';
-  if (st.isSocket()) return 'A socket';
-  if (st.isCharacterDevice()) return 'A character device';
-  if (st.isBlockDevice()) return 'A block device';
-  return 'This special file';
-}
-
 /** A folder directly in the package folder. */
 export interface TopFolder {
   name: string;
   abs: string;
+  /** Its real path (the package folder's real path plus its name). */
+  real: string;
   display: string;
 }
 
-/** Folders directly in the package folder (other than `skip`) that hold an install script. */
+/** Folders directly in the package folder that hold an install script. */
 export async function scriptFolders(
   packageDir: string,
+  realPackageDir: string,
   displayBase: string,
-  skip: string | undefined,
 ): Promise<TopFolder[]> {
   const out: TopFolder[] = [];
-  const entries = await fs.readdir(packageDir, { withFileTypes: true }).catch(() => []);
+  const entries = await fs.promises.readdir(packageDir, { withFileTypes: true }).catch(() => []);
   for (const e of entries) {
     if (!e.isDirectory()) continue;
     const abs = path.join(packageDir, e.name);
-    if (abs === skip) continue;
-    const names = await fs.readdir(abs).catch(() => [] as string[]);
+    const names = await fs.promises.readdir(abs).catch(() => [] as string[]);
     if (names.some((n) => /^install\.(sh|ps1)$/.test(n)))
-      out.push({ abs, display: displayPath(abs, displayBase), name: e.name });
+      out.push({
+        abs,
+        real: path.join(realPackageDir, e.name),
+        display: displayPath(abs, displayBase),
+        name: e.name,
+      });
   }
   return out;
 }

@@ -23,6 +23,8 @@ import type { Diagnostic, Loc, Manifest, ManifestFileRef, PackageMapping, Target
 
 /** SSM document content limit for Package documents. */
 export const MANIFEST_MAX_BYTES = 65536;
+/** Larger manifest.json files are not read at all (manifest-too-large); up to it, manifest-size says what SSM accepts. */
+export const MANIFEST_READ_MAX = 1024 * 1024;
 
 export interface ParsedManifest {
   /** Set when the manifest has the Distributor shape (other problems may still be reported). */

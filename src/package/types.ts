@@ -64,8 +64,8 @@ export interface PayloadEntry {
 /** Read access to a payload's entries, whether it is a folder or a prebuilt ZIP. */
 export interface PayloadContent {
   entries: PayloadEntry[];
-  /** Reads an entry's bytes (files only). */
-  read(path: string): Promise<Buffer>;
+  /** Reads an entry's bytes (files only): all of them, or the first `limit`. */
+  read(path: string, limit?: number): Promise<Buffer>;
 }
 
 /** One ZIP of the package, built from a folder or taken prebuilt, as the rules see it. */
@@ -82,8 +82,10 @@ export interface PayloadModel {
   source: 'folder' | 'zip';
   /** Display path of the folder or ZIP. */
   display: string;
-  /** Absolute path of the folder or ZIP. */
+  /** Absolute path of the folder or ZIP, as named. */
   abs: string;
+  /** Its real path, once found inside the package folder and of the right kind (unset otherwise). */
+  real?: string;
   /** Its entries, once scanned (undefined when it could not be read). */
   content?: PayloadContent;
 }

@@ -8,12 +8,18 @@ export interface RuleInfo {
   severity: Severity;
   /** One line: what the rule checks and why it matters on AWS or on the host. */
   summary: string;
+  /**
+   * False for the rules that protect the filesystem and the output, and those without which nothing can be
+   * built: `rules:` in the config cannot change them (it gets rule-fixed instead).
+   */
+  overridable?: false;
 }
 
 export const RULES = {
   // --- package config (distributor.yaml / distributor.json)
   'config-missing': {
     severity: 'error',
+    overridable: false,
     summary: 'The package folder has neither distributor.yaml/json nor manifest.json.',
   },
   'config-ambiguous': {
@@ -22,11 +28,22 @@ export const RULES = {
   },
   'config-syntax': {
     severity: 'error',
+    overridable: false,
     summary: 'The config file is not valid YAML/JSON.',
   },
   'config-schema': {
     severity: 'error',
     summary: 'The config does not match schema/distributor.schema.json (missing or mistyped field).',
+  },
+  'config-too-large': {
+    severity: 'error',
+    overridable: false,
+    summary: 'The config file is over 1 MiB; it is not read.',
+  },
+  'rule-fixed': {
+    severity: 'warning',
+    summary:
+      '`rules:` tries to change a rule that protects the filesystem or the output; that entry is ignored.',
   },
   // --- names and versions
   'name-pattern': {
@@ -49,6 +66,7 @@ export const RULES = {
   },
   'version-missing': {
     severity: 'error',
+    overridable: false,
     summary:
       'No version: none was given to the build, and the config (or the prebuilt manifest.json) sets none.',
   },
@@ -94,7 +112,8 @@ export const RULES = {
   // --- payloads and files
   'payload-missing': {
     severity: 'error',
-    summary: 'A payload folder named in the config does not exist.',
+    overridable: false,
+    summary: 'A payload folder named in the config does not exist (or is a file).',
   },
   'payload-empty': {
     severity: 'error',
@@ -106,7 +125,13 @@ export const RULES = {
   },
   'file-name-pattern': {
     severity: 'error',
+    overridable: false,
     summary: 'ZIP file names must match ^[a-zA-Z0-9_\\-.]{3,128}$ (SSM AttachmentName; no spaces).',
+  },
+  'file-name-reserved': {
+    severity: 'error',
+    overridable: false,
+    summary: 'A ZIP is named manifest.json or .distributor-build (any case), which the build writes itself.',
   },
   'file-count': {
     severity: 'error',
@@ -118,20 +143,33 @@ export const RULES = {
   },
   'file-unreadable': {
     severity: 'error',
+    overridable: false,
     summary: 'A file of the package (the config, a payload file or folder) cannot be read.',
   },
   'path-unsafe': {
     severity: 'error',
+    overridable: false,
     summary:
       'An entry path is absolute, contains .., a backslash, a control character or invalid UTF-8 (zip-slip).',
+  },
+  'path-outside-package': {
+    severity: 'error',
+    overridable: false,
+    summary:
+      'A path the config or manifest.json names, or a top-level file or folder, is absolute, has .. or a backslash, or resolves outside the package folder; it is not opened.',
   },
   'path-windows-unsafe': {
     severity: 'warning',
     summary:
       'A path in a Windows payload uses a character or name Windows cannot create (< > : " | ? *, CON, trailing dot).',
   },
+  'name-case-collision': {
+    severity: 'error',
+    summary: 'Two entries of a ZIP for Windows differ only in case; Windows extracts one over the other.',
+  },
   'symlink-escape': {
     severity: 'error',
+    overridable: false,
     summary: 'A symlink points outside the package folder.',
   },
   symlink: {
@@ -141,7 +179,19 @@ export const RULES = {
   },
   'special-file': {
     severity: 'error',
-    summary: 'A FIFO, socket or device file cannot be packaged.',
+    overridable: false,
+    summary: 'A FIFO, socket or device file (or a symlink to one) cannot be packaged; it is never opened.',
+  },
+  'tree-too-deep': {
+    severity: 'error',
+    overridable: false,
+    summary: 'A payload folder nests more than 256 levels below the package folder.',
+  },
+  'zip-entry-limit': {
+    severity: 'error',
+    overridable: false,
+    summary:
+      'A ZIP would hold more than 65,535 entries, a file of 4 GiB or more or a name over 65,535 bytes (no ZIP64 is written), or a prebuilt ZIP holds more than 65,535 entries.',
   },
   // --- scripts (what the agent runs)
   'script-missing': {
@@ -183,6 +233,7 @@ export const RULES = {
   // --- manifest.json (hand-written or prebuilt)
   'manifest-syntax': {
     severity: 'error',
+    overridable: false,
     summary: 'manifest.json is not valid JSON.',
   },
   'manifest-bom': {
@@ -209,6 +260,11 @@ export const RULES = {
   'manifest-size': {
     severity: 'error',
     summary: 'The manifest (document content) must be at most 64 KB.',
+  },
+  'manifest-too-large': {
+    severity: 'error',
+    overridable: false,
+    summary: 'manifest.json is over 1 MiB; it is not read.',
   },
   'checksum-format': {
     severity: 'error',
@@ -237,6 +293,7 @@ export const RULES = {
   },
   'zip-invalid': {
     severity: 'error',
+    overridable: false,
     summary: 'A prebuilt ZIP cannot be read.',
   },
   'zip-symlink': {
@@ -253,8 +310,10 @@ export function ruleList(): [RuleId, RuleInfo][] {
   return Object.entries(RULES as Record<string, RuleInfo>) as [RuleId, RuleInfo][];
 }
 
-/** Rules whose severity `rules:` cannot change: without what they ask for, nothing can be built. */
-const FIXED: ReadonlySet<string> = new Set<RuleId>(['version-missing']);
+/** Whether `rules:` in the config can change a rule's severity. */
+export function isOverridable(rule: string): boolean {
+  return Object.hasOwn(RULES, rule) && (RULES as Record<string, RuleInfo>)[rule]!.overridable !== false;
+}
 
 /** Builds a diagnostic for a rule at a location; the severity comes from the catalogue. */
 export function diag(rule: RuleId, loc: Loc | undefined, message: string): Diagnostic {
@@ -269,7 +328,7 @@ export function diag(rule: RuleId, loc: Loc | undefined, message: string): Diagn
 
 export const hasErrors = (ds: readonly Diagnostic[]): boolean => ds.some((d) => d.severity === 'error');
 
-/** Applies the config's `rules:` severity overrides. */
+/** Applies the config's `rules:` severity overrides; those of rules that are not overridable are ignored. */
 export function applyOverrides(
   ds: readonly Diagnostic[],
   overrides: Readonly<Record<string, string>> | undefined,
@@ -277,7 +336,7 @@ export function applyOverrides(
   if (!overrides) return [...ds];
   const out: Diagnostic[] = [];
   for (const d of ds) {
-    const o = FIXED.has(d.rule) ? undefined : overrides[d.rule];
+    const o = isOverridable(d.rule) && Object.hasOwn(overrides, d.rule) ? overrides[d.rule] : undefined;
     if (o === 'off') continue;
     out.push(o === 'error' || o === 'warning' || o === 'notice' ? { ...d, severity: o } : d);
   }

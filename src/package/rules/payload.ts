@@ -1,12 +1,18 @@
 // Rules for the payloads as a whole: ZIP names and count, empty payloads, paths Windows cannot create,
 // folders that look like payloads but are not declared.
+import { lexicalProblem } from '../contain.js';
 import type { TopFolder } from '../layout.js';
 import { isWindows } from '../platforms.js';
+import { MANIFEST, OUTPUT_MARKER } from '../stages/model.js';
 import type { Diagnostic, Loc, PayloadEntry, PayloadModel } from '../types.js';
+import { shouldStore } from '../zip/entries.js';
+import { MAX_32, MAX_ENTRIES } from '../zip/format.js';
 import { diag } from './catalogue.js';
 import { checkScripts } from './scripts.js';
 
 export const FILE_PATTERN = /^[a-zA-Z0-9_\-.]{3,128}$/;
+/** Files the build writes into the output folder besides the ZIPs. */
+const RESERVED_FILES = [MANIFEST, OUTPUT_MARKER];
 export const MAX_FILES = 20;
 export const MAX_FILE_BYTES = 1024 ** 3;
 
@@ -14,16 +20,7 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
 
 /** Checks one payload: its ZIP name, then (once scanned) its files and scripts. */
 export async function checkPayload(p: PayloadModel): Promise<Diagnostic[]> {
-  const out: Diagnostic[] = [];
-  if (!FILE_PATTERN.test(p.file)) {
-    out.push(
-      diag(
-        'file-name-pattern',
-        p.fileLoc,
-        `ZIP name "${p.file}" is not a valid attachment name: use 3 to 128 letters, digits, "_", "-" or "." (no spaces).`,
-      ),
-    );
-  }
+  const out = zipName(p);
   const content = p.content;
   if (!content) return out;
   const files = content.entries.filter((e) => e.type === 'file');
@@ -37,8 +34,74 @@ export async function checkPayload(p: PayloadModel): Promise<Diagnostic[]> {
     );
     return out;
   }
+  if (p.source === 'folder') out.push(...writerLimits(p, content.entries));
   out.push(...(await checkScripts(p, files, content)));
-  if (p.targets.some((t) => isWindows(t.platform))) out.push(...windowsPaths(content.entries));
+  if (p.targets.some((t) => isWindows(t.platform)))
+    out.push(...windowsPaths(content.entries), ...caseCollisions(content.entries));
+  return out;
+}
+
+/** The ZIP name: it is written into the output folder, next to manifest.json and the build's marker. */
+function zipName(p: PayloadModel): Diagnostic[] {
+  const bad = lexicalProblem(p.file);
+  if (bad) {
+    const message = `ZIP name "${p.file}" ${bad.why}; a ZIP is written into the output folder under its name, which must be a plain file name.`;
+    return [diag(bad.rule, p.fileLoc, message)];
+  }
+  if (!FILE_PATTERN.test(p.file)) {
+    const message = `ZIP name "${p.file}" is not a valid attachment name: use 3 to 128 letters, digits, "_", "-" or "." (no spaces).`;
+    return [diag('file-name-pattern', p.fileLoc, message)];
+  }
+  const reserved = RESERVED_FILES.find((r) => r.toLowerCase() === p.file.toLowerCase());
+  if (reserved) {
+    const message = `ZIP name "${p.file}" is the name of the ${reserved} the build writes next to the ZIPs, which would overwrite it (or it them); choose another name.`;
+    return [diag('file-name-reserved', p.fileLoc, message)];
+  }
+  return [];
+}
+
+/**
+ * What the ZIP writer cannot write (no ZIP64): more than 65,535 entries, a file of 4 GiB or more, a name over
+ * 65,535 bytes; and a ZIP that is over the agent's 1 GB already from the files stored as they are.
+ */
+function writerLimits(p: PayloadModel, entries: readonly PayloadEntry[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const count = entries.filter((e) => e.type === 'file' || e.type === 'dir').length;
+  if (count > MAX_ENTRIES) {
+    const message = `Payload "${p.name}" has ${count} files and folders; a ZIP without ZIP64 holds at most ${MAX_ENTRIES} entries. Split the payload, or pack its many small files into one archive.`;
+    out.push(diag('zip-entry-limit', { file: p.display }, message));
+  }
+  let stored = 0;
+  for (const e of entries) {
+    if (e.type !== 'file' && e.type !== 'dir') continue;
+    if (e.size >= MAX_32) {
+      const message = `${e.path} is ${e.size} bytes; a file of 4 GiB or more needs ZIP64, which is not written (and the agent accepts at most 1 GB per ZIP).`;
+      out.push(diag('zip-entry-limit', { file: e.display }, message));
+    } else if (Buffer.byteLength(e.path) + (e.type === 'dir' ? 1 : 0) > 0xffff) {
+      const message = `The path is ${Buffer.byteLength(e.path)} bytes long; a ZIP entry name holds at most 65,535.`;
+      out.push(diag('zip-entry-limit', { file: e.display }, message));
+    } else if (e.type === 'file' && shouldStore(e.path)) stored += e.size;
+  }
+  if (stored > MAX_FILE_BYTES) {
+    const message = `${p.file} would be at least ${mb(stored)}: its already-compressed files are stored as they are. Each file must be at most 1 GB; split the payload.`;
+    out.push(diag('file-size', { file: p.display }, message));
+  }
+  return out;
+}
+
+/** Windows file systems ignore case: two names that differ only in case are one file there. */
+function caseCollisions(entries: readonly PayloadEntry[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Map<string, string>();
+  for (const e of entries) {
+    const key = e.path.toLowerCase();
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, e.path);
+    else if (first !== e.path) {
+      const message = `"${e.path}" and "${first}" differ only in case; on Windows they are one file, and extracting the ZIP writes one over the other. Rename one of them.`;
+      out.push(diag('name-case-collision', { file: e.display }, message));
+    }
+  }
   return out;
 }
 
@@ -76,16 +139,16 @@ export function checkFileCount(payloads: readonly PayloadModel[], loc: Loc): Dia
 
 /**
  * Folders at the package root that hold install scripts but are no payload: probably forgotten.
- * `candidates` are such folders (see layout.ts), by absolute path and display path.
+ * `candidates` are such folders (see layout.ts), by real path and display path.
  */
 export function checkUndeclared(
   candidates: readonly TopFolder[],
   payloads: readonly PayloadModel[],
   configFile: string,
 ): Diagnostic[] {
-  const declared = new Set(payloads.map((p) => p.abs));
+  const declared = new Set(payloads.map((p) => p.real));
   return candidates
-    .filter((c) => !declared.has(c.abs))
+    .filter((c) => !declared.has(c.real))
     .map((c) =>
       diag(
         'payload-unused',

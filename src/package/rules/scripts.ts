@@ -1,6 +1,6 @@
 // Rules for a payload's scripts: which ones the agent looks for at the ZIP root (install and uninstall,
 // optionally update and validate), in the form its targets run, and what is in them.
-import { ioReason } from '../layout.js';
+import { ioReason } from '../contain.js';
 import { isWindows } from '../platforms.js';
 import type { Diagnostic, PayloadContent, PayloadEntry, PayloadModel } from '../types.js';
 import { diag } from './catalogue.js';
@@ -9,8 +9,8 @@ import { checkShellScript } from './shell/check.js';
 
 const ACTIONS = ['install', 'uninstall', 'update', 'validate'] as const;
 const ACTION_SCRIPTS = new Set(ACTIONS.flatMap((a) => [`${a}.sh`, `${a}.ps1`]));
-/** Scripts larger than this are not checked: no one writes them by hand. */
-const MAX_SCRIPT_BYTES = 4 * 1024 * 1024;
+/** Of larger scripts, the lines in their first this many bytes are checked. */
+export const MAX_SCRIPT_BYTES = 4 * 1024 * 1024;
 
 type Family = 'windows' | 'sh' | 'any';
 
@@ -123,16 +123,23 @@ function missing(
   );
 }
 
-/** The text of every script in the payload. */
+/** A script's first bytes, cut after their last complete line when the script goes on (`size` is its length). */
+function wholeLines(bytes: Buffer, size: number): Buffer {
+  if (bytes.length >= size) return bytes;
+  const end = bytes.lastIndexOf(0x0a);
+  return end >= 0 ? bytes.subarray(0, end + 1) : bytes;
+}
+
+/** The text of every script in the payload (of one over MAX_SCRIPT_BYTES, its first lines up to that size). */
 async function contents(files: readonly PayloadEntry[], content: PayloadContent): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
   for (const e of files) {
     const lower = e.path.toLowerCase();
     const isSh = lower.endsWith('.sh');
-    if ((!isSh && !lower.endsWith('.ps1')) || e.size > MAX_SCRIPT_BYTES) continue;
+    if (!isSh && !lower.endsWith('.ps1')) continue;
     let bytes: Buffer;
     try {
-      bytes = await content.read(e.path);
+      bytes = wholeLines(await content.read(e.path, MAX_SCRIPT_BYTES), e.size);
     } catch (err) {
       out.push(diag('file-unreadable', { file: e.display }, `Cannot read: ${ioReason(err)}.`));
       continue;

@@ -125,6 +125,10 @@ function describe(e: ErrorObject, tree: SourceTree, ctx: SchemaContext): SchemaP
       );
     case 'minLength':
       return v.problem(`${v.prefix}is empty; give it a value.`);
+    case 'maxLength':
+      return v.problem(
+        `${v.prefix}is ${String(e.data).length} characters long; at most ${String(v.params.limit)} are allowed.`,
+      );
     case 'pattern':
       return v.problem(`${v.prefix}${code(e.data)} does not match ${code(v.params.pattern)}.`);
     default:

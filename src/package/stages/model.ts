@@ -8,6 +8,8 @@ import type { Diagnostic, Loc, Manifest, PayloadModel, Setting } from '../types.
 export interface Place {
   cwd: string;
   packageDir: string;
+  /** The package folder's real path: nothing outside it is read. */
+  realPackageDir: string;
   outputDir: string | undefined;
   /** A display path (relative to `cwd`) for an absolute path. */
   show: (abs: string) => string;
@@ -36,3 +38,5 @@ export interface PackageModel {
 }
 
 export const MANIFEST = 'manifest.json';
+/** The file the build writes into every output folder it makes: a folder holding it may be replaced. */
+export const OUTPUT_MARKER = '.distributor-build';

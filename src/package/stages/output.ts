@@ -1,17 +1,20 @@
-// Stage 6: write the ZIPs and manifest.json into a fresh sibling folder, then swap it in, so that a failure
-// never leaves a half-written output and a re-run replaces the previous one whole.
+// Stage 6: write the ZIPs, manifest.json and the output marker into a fresh sibling folder, then swap it in
+// (see outdir.ts). What cannot be read becomes a diagnostic; what cannot be written refuses the output folder.
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import { ActionError } from '../../errors.js';
+import { constants, promises as fs } from 'node:fs';
+import { errorText } from '../../errors.js';
 import type { BuiltOutput } from '../build.js';
+import { ioReason, isIoError } from '../contain.js';
 import { buildManifest, manifestProblems, serializeManifest } from '../manifest.js';
 import { applyOverrides, diag, hasErrors } from '../rules/catalogue.js';
 import { checkFileSize } from '../rules/payload.js';
 import type { BuiltFile, Diagnostic, Manifest, PayloadModel } from '../types.js';
 import { zipTimestamp } from '../zip/entries.js';
+import { ZipInputError, ZipLimitError } from '../zip/format.js';
+import { OutputError } from '../zip/output.js';
 import { writeZip } from '../zip/writer.js';
-import { MANIFEST, type PackageModel } from './model.js';
+import { MANIFEST, OUTPUT_MARKER, type PackageModel } from './model.js';
+import { inside, MARKER_TEXT, makeStaging, refuseOutput, swapInto } from './outdir.js';
 import { declaredSha256, sourceLocOf } from './scan.js';
 
 /** Stands in for the sha256 of a ZIP not built yet: the manifest's size is known before anything is built. */
@@ -51,69 +54,101 @@ export async function writeOutput(
   outAbs: string,
   env: Record<string, string | undefined>,
 ): Promise<{ manifest: Manifest; output: BuiltOutput } | undefined> {
-  await checkOutputDir(outAbs, model.place.show);
   const mtime = zipTimestamp(env);
-  const tmp = `${outAbs}.partial-${process.pid}-${Date.now()}`;
-  await fs.mkdir(tmp, { recursive: true });
+  if (notRead(model)) return undefined;
+  const tmp = await makeStaging(model.place, outAbs);
   try {
-    const built = await Promise.all(model.payloads.map((p) => writePayload(model, p, tmp, mtime)));
+    const results = await Promise.all(model.payloads.map((p) => writePayload(model, p, tmp, mtime)));
+    const built = results.filter((r): r is BuiltFile => 'sha256' in r);
+    if (built.length < results.length) {
+      model.diagnostics.push(...results.filter((r): r is Diagnostic => 'rule' in r));
+      return undefined;
+    }
     model.diagnostics.push(...builtProblems(model, built));
     const manifest = manifestFor(model, version, new Map(built.map((f) => [f.name, f.sha256])));
     const bytes = serializeManifest(manifest);
     model.diagnostics.push(...manifestProblems(manifest, model.source.file.file));
     if (failing(model)) return undefined;
-    await fs.writeFile(path.join(tmp, MANIFEST), bytes);
-    await swapInto(tmp, outAbs);
+    await fs.writeFile(inside(tmp, MANIFEST), bytes, { flag: 'wx' });
+    await fs.writeFile(inside(tmp, OUTPUT_MARKER), MARKER_TEXT, { flag: 'wx' });
+    await swapInto(model.place, tmp, outAbs);
     const output: BuiltOutput = {
       dir: outAbs,
-      manifestPath: path.join(outAbs, MANIFEST),
+      manifestPath: inside(outAbs, MANIFEST),
       manifestSha256: createHash('sha256').update(bytes).digest('hex'),
       manifestBytes: bytes.length,
-      files: built.map((f) => ({ ...f, path: path.join(outAbs, f.name) })),
+      files: built.map((f) => ({ ...f, path: inside(outAbs, f.name) })),
     };
     return { manifest, output };
+  } catch (e) {
+    if (e instanceof OutputError || isIoError(e)) {
+      throw refuseOutput(
+        model.place,
+        `cannot be written (${ioReason(e instanceof OutputError ? e.cause : e)})`,
+        e,
+      );
+    }
+    throw e;
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });
   }
 }
 
-/** The output folder is replaced on every build: it may hold nothing but what this tool writes. */
-async function checkOutputDir(outAbs: string, show: (abs: string) => string): Promise<void> {
-  const names = await fs.readdir(outAbs).catch(() => undefined);
-  if (!names) return;
-  const foreign = names.filter((n) => n !== MANIFEST && !n.toLowerCase().endsWith('.zip'));
-  if (foreign.length === 0) return;
-  throw new ActionError(
-    'input',
-    `The output folder ${show(outAbs)} holds files this tool did not write (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''}); every build replaces the folder's contents.`,
-    { hint: 'Choose an empty or new output folder.' },
+/** Payloads that were not read (a rule turned off would have let them through): nothing is built. */
+function notRead(model: PackageModel): boolean {
+  const unread = model.payloads.filter((p) =>
+    p.source === 'zip' ? !model.prebuilt.has(p.file) || !p.real : !p.content,
   );
+  for (const p of unread) {
+    model.diagnostics.push(
+      diag(
+        'file-unreadable',
+        { file: p.display },
+        `${p.display} was not read, so ${p.file} cannot be built.`,
+      ),
+    );
+  }
+  return unread.length > 0;
 }
 
-/** One ZIP: a prebuilt one copied as it is, or one written from its folder's entries. */
+/** One ZIP: a prebuilt one copied as it is, or one written from its folder's entries; or why it cannot be. */
 async function writePayload(
   model: PackageModel,
   p: PayloadModel,
   tmp: string,
   mtime: Date,
-): Promise<BuiltFile> {
-  const dest = path.join(tmp, p.file);
-  if (p.source === 'zip') {
-    const h = model.prebuilt.get(p.file);
-    // The scan hashes every prebuilt ZIP, or reports it unreadable (and then nothing is built).
-    if (!h) throw new Error(`${p.file} was not hashed before the build`);
-    await fs.copyFile(p.abs, dest);
+): Promise<BuiltFile | Diagnostic> {
+  const dest = inside(tmp, p.file);
+  const h = model.prebuilt.get(p.file);
+  if (p.source === 'zip' && h && p.real) {
+    await fs.copyFile(p.real, dest, constants.COPYFILE_EXCL);
     return { name: p.file, path: dest, size: h.size, sha256: h.sha256 };
   }
-  const inputs = (p.content?.entries ?? []).map((e) => ({
+  const entries = p.content?.entries ?? [];
+  const inputs = entries.map((e) => ({
     name: e.path,
     type: e.type === 'dir' ? ('dir' as const) : ('file' as const),
     mode: e.mode,
     size: e.size,
     ...(e.absPath && e.type === 'file' ? { absPath: e.absPath } : {}),
   }));
-  const r = await writeZip(dest, inputs, { mtime });
-  return { name: p.file, path: dest, size: r.size, sha256: r.sha256 };
+  try {
+    const r = await writeZip(dest, inputs, { mtime });
+    return { name: p.file, path: dest, size: r.size, sha256: r.sha256 };
+  } catch (e) {
+    if (e instanceof ZipLimitError) {
+      const rule = e.what === 'archive' ? 'file-size' : 'zip-entry-limit';
+      return diag(rule, { file: p.display }, `${p.file}: ${e.message} Each file must be at most 1 GB.`);
+    }
+    if (!(e instanceof ZipInputError)) throw e;
+    const entry = entries.find((x) => x.path === e.input.replace(/\/$/, ''));
+    const why = isIoError(e.cause) ? ioReason(e.cause) : errorText(e.cause);
+    return diag(
+      'file-unreadable',
+      { file: entry?.display ?? p.display },
+      `Cannot read while building: ${why}.`,
+    );
+  }
 }
 
 /** What only the built ZIPs show: their size after compression, and hand-written checksums that were stale. */
@@ -134,18 +169,4 @@ function builtProblems(model: PackageModel, built: readonly BuiltFile[]): Diagno
     }
   }
   return out;
-}
-
-async function swapInto(tmp: string, outAbs: string): Promise<void> {
-  const old = `${outAbs}.old-${process.pid}-${Date.now()}`;
-  const hadOld = await fs
-    .rename(outAbs, old)
-    .then(() => true)
-    .catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return false;
-      throw e;
-    });
-  await fs.mkdir(path.dirname(outAbs), { recursive: true });
-  await fs.rename(tmp, outAbs);
-  if (hadOld) await fs.rm(old, { recursive: true, force: true });
 }

@@ -1,7 +1,8 @@
-// Stage 3: read every payload (in parallel): a folder's entries, or a prebuilt ZIP's entries and sha256.
-import { promises as fs } from 'node:fs';
-import { ActionError } from '../../errors.js';
-import { ioReason, isInside, isIoError, scanFolder, scriptFolders } from '../layout.js';
+// Stage 3: read every payload (in parallel): a folder's entries, or a prebuilt ZIP's entries and sha256. Only
+// payloads found inside the package folder (with a real path) are read.
+import path from 'node:path';
+import { ioReason, isIoError } from '../contain.js';
+import { scanFolder, scriptFolders } from '../layout.js';
 import { diag } from '../rules/catalogue.js';
 import { checkFileSize } from '../rules/payload.js';
 import { getOwn } from '../source/tree.js';
@@ -12,61 +13,46 @@ import { MANIFEST, type PackageModel, type Source } from './model.js';
 
 export async function scanPayloads(model: PackageModel): Promise<void> {
   const { place } = model;
-  const out = place.outputDir;
-  const holder = out ? model.payloads.find((p) => p.source === 'folder' && isInside(out, p.abs)) : undefined;
-  if (out && holder) {
-    throw new ActionError(
-      'input',
-      `The output folder ${place.show(out)} is inside the payload folder ${holder.display}; it would be packaged into its own ZIP.`,
-      { hint: 'Choose an output folder outside the payload folders.' },
-    );
-  }
   const found = await Promise.all(model.payloads.map((p) => scanPayload(model, p)));
   for (const ds of found) model.diagnostics.push(...ds);
   if (model.source.kind === 'config')
-    model.scriptFolders = await scriptFolders(place.packageDir, place.cwd, out);
+    model.scriptFolders = await scriptFolders(place.packageDir, place.realPackageDir, place.cwd);
 }
 
 async function scanPayload(model: PackageModel, p: PayloadModel): Promise<Diagnostic[]> {
-  if (!(await fs.stat(p.abs).catch(() => undefined))) {
-    return [
-      diag(
-        'payload-missing',
-        p.loc,
-        `Payload folder ${p.display} does not exist; create it or fix \`path\` for payload "${p.name}".`,
-      ),
-    ];
-  }
-  return p.source === 'folder' ? scanPayloadFolder(model, p) : scanPrebuiltZip(model, p);
+  if (!p.real) return [];
+  return p.source === 'folder' ? scanPayloadFolder(model, p, p.real) : scanPrebuiltZip(model, p, p.real);
 }
 
-async function scanPayloadFolder(model: PackageModel, p: PayloadModel): Promise<Diagnostic[]> {
+async function scanPayloadFolder(model: PackageModel, p: PayloadModel, real: string): Promise<Diagnostic[]> {
   const { place, source } = model;
   const exclude =
     source.kind === 'config' ? (source.config.payloads.find((c) => c.name === p.name)?.exclude ?? []) : [];
+  const rel = path.relative(place.realPackageDir, real);
   const scanned = await scanFolder({
     root: p.abs,
-    packageRoot: place.packageDir,
+    realRoot: real,
+    realPackageRoot: place.realPackageDir,
+    baseDepth: rel === '' ? 0 : rel.split(path.sep).length,
     displayBase: place.cwd,
     exclude,
-    skip: place.outputDir ? [place.outputDir] : [],
   });
   p.content = scanned.content;
   return scanned.diagnostics;
 }
 
 /** A prebuilt ZIP: its entries, its size and its sha256 against the one the manifest states. */
-async function scanPrebuiltZip(model: PackageModel, p: PayloadModel): Promise<Diagnostic[]> {
-  const opened = await openZipPayload(p.abs, p.display);
-  const ds = [...opened.diagnostics];
-  if (opened.content) p.content = opened.content;
+async function scanPrebuiltZip(model: PackageModel, p: PayloadModel, real: string): Promise<Diagnostic[]> {
   let h: { sha256: string; size: number };
   try {
-    h = await hashFile(p.abs);
+    h = await hashFile(real);
   } catch (e) {
     if (!isIoError(e)) throw e;
-    return [...ds, diag('file-unreadable', { file: p.display }, `Cannot read: ${ioReason(e)}.`)];
+    return [diag('file-unreadable', { file: p.display }, `Cannot read: ${ioReason(e)}.`)];
   }
+  const opened = await openZipPayload(real, p.display);
+  const ds = [...opened.diagnostics];
+  if (opened.content) p.content = opened.content;
   model.prebuilt.set(p.file, h);
   ds.push(...checkFileSize(p.file, h.size, { file: p.display }, false));
   const declared = declaredSha256(model.source, p.file);

@@ -2,7 +2,7 @@
 // the bytes of their UTF-8 names, every parent folder explicit), with the store-or-deflate decision and the
 // one timestamp every entry carries.
 import { ActionError } from '../../errors.js';
-import { type Entry, MAX_32, MAX_ENTRIES } from './format.js';
+import { type Entry, MAX_32, MAX_ENTRIES, ZipLimitError } from './format.js';
 import { SMALL_MAX } from './tuning.js';
 
 export interface ZipInput {
@@ -129,9 +129,9 @@ export function plan(inputs: readonly ZipInput[]): Entry[] {
       throw badInput(input.name, `size ${input.size} is not a byte count.`);
     }
     if (input.size >= MAX_32) {
-      throw badInput(
-        input.name,
-        `it is ${input.size} bytes; files of 4 GiB or more need ZIP64, which is not written.`,
+      throw new ZipLimitError(
+        'file',
+        `Cannot zip ${JSON.stringify(input.name)}: it is ${input.size} bytes; files of 4 GiB or more need ZIP64, which is not written.`,
       );
     }
     if (byName.has(input.name)) throw badInput(input.name, 'the name is listed twice.');
@@ -152,7 +152,8 @@ export function plan(inputs: readonly ZipInput[]): Entry[] {
     if (e.nameBuf.length > 0xffff) throw badInput(e.name, 'the name is longer than 65,535 bytes.');
   }
   if (byName.size > MAX_ENTRIES) {
-    throw new Error(
+    throw new ZipLimitError(
+      'entries',
       `Cannot zip ${byName.size} entries (files plus folders): more than 65,535 needs ZIP64, which is not written.`,
     );
   }

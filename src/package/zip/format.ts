@@ -23,6 +23,24 @@ export const MAX_ENTRIES = 0xffff;
 /** 0xFFFFFFFF itself means "see ZIP64", so every 32-bit field must stay below it. */
 export const MAX_32 = 0xffffffff;
 
+/** What this ZIP format cannot hold without ZIP64: too many entries, a file or the archive of 4 GiB or more. */
+export class ZipLimitError extends Error {
+  readonly what: 'entries' | 'file' | 'archive';
+  constructor(what: 'entries' | 'file' | 'archive', message: string) {
+    super(message);
+    this.what = what;
+  }
+}
+
+/** An input file that could not be read; `input` is its entry name. */
+export class ZipInputError extends Error {
+  readonly input: string;
+  constructor(input: string, message: string, cause: unknown) {
+    super(message, { cause });
+    this.input = input;
+  }
+}
+
 /** One entry as planned: its name, where its bytes come from, and how they are written. */
 export interface Entry {
   /** Entry name as written (folders end with `/`). */
@@ -135,7 +153,7 @@ export function centralDirectory(records: readonly CentralRecord[], s: Stamp, cd
   }
   const cdSize = o;
   if (cdOffset >= MAX_32 || cdSize >= MAX_32)
-    throw new Error('The ZIP would reach 4 GiB, which needs ZIP64.');
+    throw new ZipLimitError('archive', 'The ZIP would reach 4 GiB, which needs ZIP64.');
   b.writeUInt32LE(SIG_END, o);
   b.writeUInt16LE(records.length, o + 8);
   b.writeUInt16LE(records.length, o + 10);

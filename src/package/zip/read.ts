@@ -4,8 +4,11 @@
 import path from 'node:path';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { errorText } from '../../errors.js';
+import { ioReason, isIoError } from '../contain.js';
 import { diag } from '../rules/catalogue.js';
 import type { Diagnostic, EntryType, Loc, PayloadContent, PayloadEntry } from '../types.js';
+import { MAX_ENTRIES } from './format.js';
+import { structureProblem } from './structure.js';
 
 /** `read()` refuses entries larger than this (it is used to read scripts). */
 export const MAX_READ_BYTES = 16 * 1024 * 1024;
@@ -101,9 +104,9 @@ function typeAndMode(entry: Entry, dirByName: boolean): { type: EntryType; mode:
   return { type, mode };
 }
 
-/** Reads an entry's bytes, refusing more than `cap`. */
-async function readEntry(zip: ZipFile, entry: Entry, cap: number): Promise<Buffer> {
-  if (entry.uncompressedSize > cap) {
+/** Reads an entry's bytes, refusing more than `cap`; with `head`, its first `head` bytes instead. */
+async function readEntry(zip: ZipFile, entry: Entry, cap: number, head?: number): Promise<Buffer> {
+  if (head === undefined && entry.uncompressedSize > cap) {
     throw new Error(`the entry is ${entry.uncompressedSize} bytes; only entries up to ${cap} bytes are read`);
   }
   const stream = await zip.openReadStreamPromise(entry);
@@ -111,11 +114,15 @@ async function readEntry(zip: ZipFile, entry: Entry, cap: number): Promise<Buffe
   let total = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     total += chunk.length;
+    chunks.push(chunk);
+    if (head !== undefined && total >= head) {
+      stream.destroy();
+      return Buffer.concat(chunks).subarray(0, head);
+    }
     if (total > cap) {
       stream.destroy();
       throw new Error(`the entry holds more than ${cap} bytes`);
     }
-    chunks.push(chunk);
   }
   return Buffer.concat(chunks);
 }
@@ -134,12 +141,24 @@ export async function openZipPayload(
   try {
     zip = await openZip(zipPath);
   } catch (e) {
+    if (isIoError(e)) {
+      return { diagnostics: [diag('file-unreadable', where.loc, `Cannot read: ${ioReason(e)}.`)] };
+    }
     return { diagnostics: [invalid(where, errorText(e))] };
+  }
+  if (zip.entryCount > MAX_ENTRIES) {
+    zip.close();
+    const message = `${where.zipName} holds ${zip.entryCount} entries; a package ZIP may hold at most ${MAX_ENTRIES}, the most a ZIP without ZIP64 can, and it was not read further. Rebuild it with fewer files.`;
+    return { diagnostics: [diag('zip-entry-limit', where.loc, message)] };
   }
   try {
     listed = await listEntries(zip);
+    const why = await structureProblem(zipPath, zip, listed);
+    if (why !== undefined) throw new Error(why);
   } catch (e) {
     zip.close();
+    if (isIoError(e))
+      return { diagnostics: [diag('file-unreadable', where.loc, `Cannot read: ${ioReason(e)}.`)] };
     return { diagnostics: [invalid(where, errorText(e))] };
   }
   const entries: PayloadEntry[] = [];
@@ -258,7 +277,7 @@ function zipContent(
 ): PayloadContent {
   return {
     entries,
-    async read(p: string): Promise<Buffer> {
+    async read(p: string, limit?: number): Promise<Buffer> {
       const want = index.get(p);
       if (want === undefined) throw new Error(`${display}:${p} is not a file in the ZIP`);
       const z = await openZip(zipPath);
@@ -266,7 +285,7 @@ function zipContent(
         let n = -1;
         for await (const entry of z.eachEntry()) {
           n++;
-          if (n === want) return await readEntry(z, entry, MAX_READ_BYTES);
+          if (n === want) return await readEntry(z, entry, MAX_READ_BYTES, limit);
         }
         throw new Error(`${display}:${p} is no longer in the ZIP`);
       } finally {

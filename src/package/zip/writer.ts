@@ -31,6 +31,8 @@ import {
   METHOD_DEFLATE,
   METHOD_STORE,
   type Stamp,
+  ZipInputError,
+  ZipLimitError,
 } from './format.js';
 import { type SmallResult, SmallFiles } from './lanes.js';
 import { noop, Output, OutputError } from './output.js';
@@ -71,8 +73,12 @@ async function archiveSlot(): Promise<() => void> {
 }
 
 function inputError(outPath: string, e: Entry, err: unknown): Error {
-  if (err instanceof OutputError) return err;
-  return new Error(`Cannot add ${e.absPath} to ${outPath} as ${e.name}: ${errorText(err)}`, { cause: err });
+  if (err instanceof OutputError || err instanceof ZipLimitError) return err;
+  return new ZipInputError(
+    e.name,
+    `Cannot add ${e.absPath} to ${outPath} as ${e.name}: ${errorText(err)}`,
+    err,
+  );
 }
 
 /**
@@ -105,7 +111,8 @@ async function write(
   stamp: Stamp,
   level: number,
 ): Promise<ZipResult> {
-  const handle = await fs.promises.open(outPath, 'w');
+  // 'wx': a name that is already there (a link put in its place) is never written through.
+  const handle = await fs.promises.open(outPath, 'wx');
   const out = new Output(handle.fd, outPath);
   const small = new SmallFiles(entries, level);
   let ring: BufferRing | undefined;
@@ -115,7 +122,8 @@ async function write(
       small.pump();
       const e = entries[i]!;
       const offset = out.pos;
-      if (offset >= MAX_32) throw new Error('The ZIP would reach 4 GiB, which needs ZIP64.');
+      if (offset >= MAX_32)
+        throw new ZipLimitError('archive', 'The ZIP would reach 4 GiB, which needs ZIP64.');
       try {
         if (e.dir) records.push(writeDir(out, e, stamp, offset));
         else if (!e.streamed) records.push(writeSmall(out, e, stamp, offset, await small.take(i)));
