@@ -1,7 +1,7 @@
 // The mapping from SDK and network failures to ActionError kinds, hints and IAM actions.
 import { describe, expect, it } from 'vitest';
-import { awsError, errorCode, isAmbiguous, RULES, sdkAttempts } from '../src/aws/aws-error.js';
-import { ActionError, ERROR_KINDS } from '../src/errors.js';
+import { awsError, errorCode, isAmbiguous, RULES, sdkAttempts, serverText } from '../src/aws/aws-error.js';
+import { ActionError, credentialValues, ERROR_KINDS, scrubSecrets } from '../src/errors.js';
 
 /** An error shaped like the SDK's service exceptions: `name` is the code, `$metadata` the HTTP status. */
 const sdkError = (code: string, status: number, message = `${code} happened`) =>
@@ -227,5 +227,51 @@ describe('isAmbiguous() and sdkAttempts()', () => {
   it('reads how many attempts the SDK made', () => {
     expect(sdkAttempts(Object.assign(new Error('x'), { $metadata: { attempts: 3 } }))).toBe(3);
     expect(sdkAttempts(new Error('x'))).toBe(1);
+  });
+});
+
+describe('server text: credentials scrubbed, one line', () => {
+  const env = {
+    AWS_ACCESS_KEY_ID: 'AKIAECHOEDKEYID00001',
+    AWS_SECRET_ACCESS_KEY: 'echoed/secret+key=',
+    AWS_SESSION_TOKEN: 'FwoGZXIvYXdzEchoedSessionToken/+=',
+  };
+  const echo = (v: Record<string, string>) =>
+    `Denied.\r\nAuthorization: AWS4-HMAC-SHA256 Credential=${v.AWS_ACCESS_KEY_ID}/20260101/us-east-1/ssm\n` +
+    `X-Amz-Security-Token: ${v.AWS_SESSION_TOKEN}\n::add-mask::x\u2028key=${encodeURIComponent(v.AWS_SECRET_ACCESS_KEY!)}`;
+
+  it('replaces every credential of the environment, as is and URL-encoded, by ***', () => {
+    const text = serverText(echo(env), env);
+    for (const v of Object.values(env)) {
+      expect(text).not.toContain(v);
+      expect(text).not.toContain(encodeURIComponent(v));
+    }
+    expect(text).toContain('Credential=***/20260101');
+    expect(text).not.toMatch(/[\r\n\u2028]/);
+    expect(text).toContain('Denied. Authorization:');
+  });
+  it('an SDK error that echoes the request headers reaches the message scrubbed and on one line', () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      const e = awsError(sdkError('AccessDeniedException', 400, echo(env)), { action: 'ssm:GetDocument' });
+      for (const v of Object.values(env)) expect(e.message).not.toContain(v);
+      expect(e.message.split('\n')).toHaveLength(1);
+    } finally {
+      for (const k of Object.keys(env)) {
+        if (saved[k] === undefined) delete process.env[k];
+        else process.env[k] = saved[k];
+      }
+    }
+  });
+  it('registers only the credentials that are set, longest first; blank ones are skipped', () => {
+    expect(
+      credentialValues({
+        AWS_ACCESS_KEY_ID: 'AKIA1',
+        AWS_SESSION_TOKEN: ' ',
+        AWS_SECRET_ACCESS_KEY: 'longer-secret',
+      }),
+    ).toEqual(['longer-secret', 'AKIA1']);
+    expect(scrubSecrets('no credentials here', {})).toBe('no credentials here');
   });
 });

@@ -105,8 +105,12 @@ describe('dist/index.js in publish mode', () => {
     // Requests name the action in their user agent.
     const ua = s3.calls('PutObject')[0]?.headers['user-agent'] ?? '';
     expect(ua).toMatch(/ssm-distributor-action\/\d+\.\d+\.\d+/);
-    // No credential reaches the log, outputs or summary.
-    const everything = r.stdout + r.stderr + r.summary + JSON.stringify(r.outputs);
+    // The credentials are registered as secrets first, and reach nothing else: log, outputs or summary.
+    const masks = r.stdout.split('\n').filter((l) => l.startsWith('::add-mask::'));
+    expect(masks).toEqual(expect.arrayContaining([`::add-mask::${SECRET}`, `::add-mask::${TOKEN}`]));
+    expect(r.stdout.indexOf('::add-mask::')).toBe(0);
+    const logged = r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::'));
+    const everything = logged.join('\n') + r.stderr + r.summary + JSON.stringify(r.outputs);
     expect(everything).not.toContain(SECRET);
     expect(everything).not.toContain(TOKEN);
   });

@@ -128,3 +128,41 @@ describe('parsePublish / parseAll', () => {
     expect(parseAll(getter({}), {}).publish).toBeUndefined();
   });
 });
+
+/** The input error parseAll throws for `inputs`, or undefined when they are accepted. */
+function inputErrorOf(inputs: Record<string, string>): ActionError | undefined {
+  try {
+    parseAll(getter({ mode: 'publish', 's3-bucket': 'my-bucket', region: 'us-east-1', ...inputs }), {});
+  } catch (e) {
+    return e as ActionError;
+  }
+  return undefined;
+}
+
+describe('inputs that become paths, names and S3 keys', () => {
+  const NAMED = ['package-dir', 'output-dir', 'name', 'version', 'artifact-name', 's3-prefix'];
+  const CONTROLS = ['\n', '\r', '\0', '\u001b', '\u0085', '\u2028'];
+
+  it.each(NAMED)('`%s` with a control character is an input error that shows it escaped', (input) => {
+    for (const c of CONTROLS) {
+      const e = inputErrorOf({ [input]: `pkg${c}::add-mask::x` });
+      expect(e?.kind, JSON.stringify(c)).toBe('input');
+      expect(e?.message).toContain(`\`${input}\` contains`);
+      expect(e?.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
+    }
+    expect(inputErrorOf({ [input]: 'pkg-1.0' })).toBeUndefined();
+  });
+  it('`s3-prefix` may not start with / nor hold . or .. segments', () => {
+    expect(inputErrorOf({ 's3-prefix': '/abs' })?.message).toContain('may not start with /');
+    expect(inputErrorOf({ 's3-prefix': 'a/../b' })?.message).toContain('. or .. segments');
+    expect(inputErrorOf({ 's3-prefix': 'releases/agents' })).toBeUndefined();
+  });
+  it('tag keys and values hold no control character or line separator', () => {
+    for (const tags of ['{"a\\rb": "1"}', '{"k": "v\\u2028w"}', '{"k": "v\\u0000"}', 'k=v\rx']) {
+      const p: string[] = [];
+      parseTags(tags, p);
+      expect(p, tags).not.toEqual([]);
+      expect(p.join(' ')).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
+    }
+  });
+});

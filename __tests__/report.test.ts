@@ -1,6 +1,7 @@
 // One outcome, rendered once: runMode (in process) gives typed outcomes, and the renderer turns each
 // into outputs, annotations, the summary and CLI text, for success and failure alike.
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PublishResult } from '../src/aws/publish.js';
 import { ActionError, ERROR_KINDS, toActionError } from '../src/errors.js';
@@ -10,6 +11,7 @@ import { validate } from '../src/modes/validate.js';
 import { renderAction } from '../src/report/action.js';
 import { cliJson, cliText } from '../src/report/cli.js';
 import { headline, kindLabel } from '../src/report/headline.js';
+import { decode, md, tables, tagsOf } from './support/markdown.js';
 import { cleanupTemp, tempDir, validPackage } from './support/pkg.js';
 import { REPO } from './support/runner.js';
 
@@ -203,6 +205,69 @@ describe('renderAction', () => {
 
   it('every error kind has a label and an exit code', () => {
     for (const k of ERROR_KINDS) expect(kindLabel(k)).toMatch(/\w/);
+  });
+});
+
+/** `ok` with its files, one diagnostic and the host preview all named `name`. */
+function namedEverywhere(ok: Outcome, name: string): Outcome {
+  const b = ok.build!;
+  const out = b.output!;
+  const file = { ...out.files[0]!, name };
+  const diagnostic = {
+    rule: 'file-size',
+    severity: 'warning' as const,
+    message: `ZIP "${name}" is big`,
+    file: name,
+    line: 3,
+  };
+  return {
+    ...ok,
+    build: {
+      ...b,
+      diagnostics: [diagnostic],
+      output: { ...out, files: [file] },
+      preview: b.preview.map((r) => ({ ...r, file: name })),
+    },
+  } as Outcome;
+}
+
+const SUMMARY_TAGS = new Set(
+  'h2 h3 p table thead tbody tr th td code details summary sub strong ul li'.split(' '),
+);
+
+/** What a reader must see for a name: every control character and line separator as a visible escape. */
+const escaped = (s: string) =>
+  s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const n = c.charCodeAt(0);
+    return n > 0xff ? `\\u${n.toString(16)}` : `\\x${n.toString(16).padStart(2, '0')}`;
+  });
+
+describe('the job summary with hostile names', () => {
+  it('keeps every table whole and shows each name literally, backticks and lone CRs included', async () => {
+    const ok = await built();
+    const name = fc.string({
+      unit: fc.constantFrom(...'a.z `|\\<>*_[]#'.split(''), '\r', '\n', '\r\n', '``', '\u2028'),
+      minLength: 1,
+      maxLength: 24,
+    });
+    fc.assert(
+      fc.property(name, (n) => {
+        fc.pre(n.trim() !== '');
+        const o = namedEverywhere(ok, n);
+        const html = md.render(renderAction(o).summary);
+        expect(tagsOf(html).filter((t) => !SUMMARY_TAGS.has(t))).toEqual([]);
+        const [problems, files, hosts] = tables(html);
+        expect(problems).toHaveLength(1);
+        expect(problems![0]).toHaveLength(4);
+        expect(decode(problems![0]![2]!)).toBe(escaped(`${n}:3`));
+        expect(files).toHaveLength(1);
+        expect(files![0]).toHaveLength(3);
+        expect(decode(files![0]![0]!)).toBe(escaped(n));
+        expect(hosts).toHaveLength(o.build!.preview.length);
+        for (const row of hosts!) expect(decode(row[4]!)).toBe(escaped(n));
+      }),
+      { numRuns: 150 },
+    );
   });
 });
 

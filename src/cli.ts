@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import pkg from '../package.json' with { type: 'json' };
-import { ActionError, exitCodeOf, toActionError } from './errors.js';
+import { ActionError, exitCodeOf, scrubSecrets, toActionError } from './errors.js';
 import { validate } from './modes/validate.js';
 import { ruleList } from './package/rules/catalogue.js';
 import { readManifestMapping, readMapping } from './package/mapping.js';
@@ -12,7 +12,7 @@ import { didYouMean } from './package/source/suggest.js';
 import type { PackageMapping } from './package/types.js';
 import { cliJson, cliText, type CliReport, debugStack } from './report/cli.js';
 import { formatDiagnostic } from './report/diagnostics.js';
-import { oneLine } from './report/escape.js';
+import { oneLine, printable } from './report/escape.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -208,17 +208,22 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
+/** What reaches the terminal: no credential of the environment, no control character but the line breaks. */
+const write = (stream: NodeJS.WriteStream, text: string) => {
+  if (text) stream.write(printable(scrubSecrets(text)));
+};
+
 main(process.argv.slice(2)).then(
   (r) => {
     process.exitCode = r.code;
-    if (r.stderr) process.stderr.write(r.stderr);
-    if (r.stdout) process.stdout.write(r.stdout);
+    write(process.stderr, r.stderr);
+    write(process.stdout, r.stdout);
   },
   (e: unknown) => {
     const err = toActionError(e);
     const stack = debugStack(err);
     const help = err.hint ? `\n  ${err.hint}` : '';
     process.exitCode = exitCodeOf(err.kind);
-    process.stderr.write(`distributor: ${err.message}${help}${stack ? `\n${stack}` : ''}\n`);
+    write(process.stderr, `distributor: ${err.message}${help}${stack ? `\n${stack}` : ''}\n`);
   },
 );

@@ -87,3 +87,29 @@ export function exitCodeOf(kind: ErrorKind): 1 | 2 | 3 {
   if (kind === 'internal') return 3;
   return 1;
 }
+
+/** The environment variables that hold AWS credentials: registered as secrets at start, never printed. */
+export const CREDENTIAL_VARIABLES = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+] as const;
+
+/** The credential values set (non-empty) in `env`, longest first. */
+export function credentialValues(env: Record<string, string | undefined> = process.env): string[] {
+  const values = CREDENTIAL_VARIABLES.map((k) => env[k] ?? '').filter((v) => v.trim() !== '');
+  return [...new Set(values)].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * `text` with every credential value of `env`, as is and URL-encoded, replaced by `***`: for any text a
+ * server sent (an error message, a status) and, last, for everything this tool prints.
+ */
+export function scrubSecrets(text: string, env: Record<string, string | undefined> = process.env): string {
+  let out = text;
+  for (const value of credentialValues(env)) {
+    const forms = new Set([value, value.trim(), encodeURIComponent(value.trim())]);
+    for (const form of forms) out = out.split(form).join('***');
+  }
+  return out;
+}

@@ -46,8 +46,33 @@ export function parseBool(name: string, raw: string, dflt: boolean, problems: st
   if (raw === '') return dflt;
   if (TRUE.includes(raw)) return true;
   if (FALSE.includes(raw)) return false;
-  problems.push(`\`${name}\` must be true or false, got "${raw}".`);
+  problems.push(`\`${name}\` must be true or false, got "${oneLine(raw)}".`);
   return dflt;
+}
+
+/** A character no path, name or key may hold: C0/C1 controls (CR, LF, NUL…), DEL, U+2028 and U+2029. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+const CONTROL_NAMES: Record<string, string> = {
+  '\n': 'a line feed',
+  '\r': 'a carriage return',
+  '\0': 'a NUL',
+};
+
+/** The inputs that become paths, names or S3 keys (`s3-prefix` too, in publish mode). */
+const ONE_LINE_INPUTS = ['package-dir', 'output-dir', 'name', 'version', 'artifact-name'] as const;
+
+/**
+ * Refuses an input holding a control character: it would end a log line, start a workflow command, or become
+ * an S3 key or a path that no one can type. Checked before anything is built or uploaded.
+ */
+export function checkOneLine(name: string, value: string | undefined, problems: string[]): void {
+  const c = value === undefined ? undefined : CONTROL.exec(value)?.[0];
+  if (c === undefined) return;
+  const said = CONTROL_NAMES[c] ?? `the control character ${oneLine(c)}`;
+  problems.push(
+    `\`${name}\` contains ${said} ("${oneLine(value ?? '')}"); it must be one line of printable text.`,
+  );
 }
 
 function readCommon(
@@ -79,13 +104,14 @@ function readCommon(
   if (uploadRaw !== 'auto')
     uploadArtifact = parseBool('upload-artifact', uploadRaw, uploadArtifact, problems);
   const artifactName = get('artifact-name') || undefined;
-  const nameProblem = artifactName === undefined ? undefined : artifactNameProblem(artifactName);
+  const nameProblem =
+    artifactName === undefined || CONTROL.test(artifactName) ? undefined : artifactNameProblem(artifactName);
   if (nameProblem) problems.push(`\`artifact-name\`: ${nameProblem}`);
   const retRaw = get('retention-days') || '0';
   let retentionDays: number | undefined;
   if (!/^\d+$/.test(retRaw) || Number(retRaw) > 90) {
     problems.push(
-      `\`retention-days\` must be a whole number of days from 1 to 90 (0 = the repository's default); got "${retRaw}".`,
+      `\`retention-days\` must be a whole number of days from 1 to 90 (0 = the repository's default); got "${oneLine(retRaw)}".`,
     );
   } else if (Number(retRaw) > 0) retentionDays = Number(retRaw);
   const failOnWarnings = parseBool('fail-on-warnings', get('fail-on-warnings'), false, problems);
@@ -114,7 +140,8 @@ export interface PublishInputs {
   requestTimeoutSeconds: number;
 }
 
-const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+/** What SSM allows in a tag (letters, separators, digits, `_.:/=+-@`), less the line and paragraph separators. */
+const TAG_TEXT = /^(?:(?![\u2028\u2029])[\p{L}\p{Z}\p{N}_.:/=+\-@])*$/u;
 
 /** `key=value` lines (or a JSON object) → SSM tags, with the SSM limits checked. */
 export function parseTags(raw: string, problems: string[]): { Key: string; Value: string }[] {
@@ -134,7 +161,7 @@ export function parseTags(raw: string, problems: string[]): { Key: string; Value
       if (!line.trim()) continue;
       const eq = line.indexOf('=');
       if (eq <= 0) {
-        problems.push(`\`tags\` line ${i + 1} ("${line.trim()}") is not key=value.`);
+        problems.push(`\`tags\` line ${i + 1} ("${oneLine(line.trim())}") is not key=value.`);
         continue;
       }
       pairs.push([line.slice(0, eq).trim(), line.slice(eq + 1).trim()]);
@@ -142,11 +169,13 @@ export function parseTags(raw: string, problems: string[]): { Key: string; Value
   }
   for (const [k, v] of pairs) {
     if (k.length < 1 || k.length > 128 || !TAG_TEXT.test(k))
-      problems.push(`Tag key "${k}" must be 1-128 letters, digits, spaces or _ . : / = + - @.`);
+      problems.push(`Tag key "${oneLine(k)}" must be 1-128 letters, digits, spaces or _ . : / = + - @.`);
     if (k.toLowerCase().startsWith('aws:'))
-      problems.push(`Tag key "${k}": the aws: prefix is reserved by AWS.`);
+      problems.push(`Tag key "${oneLine(k)}": the aws: prefix is reserved by AWS.`);
     if (v.length > 256 || !TAG_TEXT.test(v))
-      problems.push(`Tag value of "${k}" must be at most 256 letters, digits, spaces or _ . : / = + - @.`);
+      problems.push(
+        `Tag value of "${oneLine(k)}" must be at most 256 letters, digits, spaces or _ . : / = + - @.`,
+      );
   }
   if (pairs.length > 50) problems.push(`\`tags\` has ${pairs.length} tags; a document can have at most 50.`);
   return pairs.map(([Key, Value]) => ({ Key, Value }));
@@ -162,10 +191,23 @@ function seconds(
 ): number {
   if (raw === '') return dflt;
   if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    problems.push(`\`${name}\` must be a whole number of seconds from ${min} to ${max}; got "${raw}".`);
+    problems.push(
+      `\`${name}\` must be a whole number of seconds from ${min} to ${max}; got "${oneLine(raw)}".`,
+    );
     return dflt;
   }
   return Number(raw);
+}
+
+/** `s3-prefix`: one line, relative (no leading `/`), without `.` or `..` segments. */
+function checkPrefix(prefix: string, problems: string[]): void {
+  checkOneLine('s3-prefix', prefix, problems);
+  if (prefix.startsWith('/'))
+    problems.push(
+      '`s3-prefix` may not start with /: it is a key prefix inside the bucket, like `distributor`.',
+    );
+  if (prefix.split('/').some((s) => s === '..' || s === '.'))
+    problems.push('`s3-prefix` may not contain . or .. segments.');
 }
 
 function readPublish(
@@ -176,21 +218,20 @@ function readPublish(
   const bucket = get('s3-bucket');
   if (!bucket) problems.push('`s3-bucket` is required in publish mode: the bucket the ZIPs are uploaded to.');
   else if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
-    problems.push(`\`s3-bucket\` "${bucket}" is not a valid bucket name.`);
+    problems.push(`\`s3-bucket\` "${oneLine(bucket)}" is not a valid bucket name.`);
   const prefix = get('s3-prefix');
-  if (prefix.split('/').some((s) => s === '..' || s === '.'))
-    problems.push('`s3-prefix` may not contain . or .. segments.');
+  checkPrefix(prefix, problems);
   const region = get('region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
   if (!region)
     problems.push(
       'No AWS region: set `region`, or `aws-region` on aws-actions/configure-aws-credentials (AWS_REGION).',
     );
   else if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
-    problems.push(`\`region\` "${region}" is not an AWS region name (e.g. us-east-1).`);
+    problems.push(`\`region\` "${oneLine(region)}" is not an AWS region name (e.g. us-east-1).`);
   const setDefault = parseBool('set-default', get('set-default'), false, problems);
   const onExisting = get('on-existing-version') || 'skip-if-identical';
   if (onExisting !== 'skip-if-identical' && onExisting !== 'fail') {
-    problems.push(`\`on-existing-version\` must be skip-if-identical or fail; got "${onExisting}".`);
+    problems.push(`\`on-existing-version\` must be skip-if-identical or fail; got "${oneLine(onExisting)}".`);
   }
   const tags = parseTags(get('tags'), problems);
   const waitTimeoutSeconds = seconds(
@@ -229,6 +270,7 @@ export function parseAll(
   env: Record<string, string | undefined>,
 ): { common: CommonOptions; publish?: PublishInputs } {
   const problems: string[] = [];
+  for (const input of ONE_LINE_INPUTS) checkOneLine(input, get(input), problems);
   const common = readCommon(get, env, problems);
   const publish = common.mode === 'publish' ? readPublish(get, env, problems) : undefined;
   if (problems.length > 0) throw inputError(problems);

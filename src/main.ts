@@ -1,6 +1,6 @@
 // run(): inputs → mode → outcome → render. Knows GitHub only through github/.
 import pkg from '../package.json' with { type: 'json' };
-import { emit, getInput, group, info } from './github/runner.js';
+import { emit, getInput, group, info, registerSecrets } from './github/runner.js';
 import { type CommonOptions, type GetInput, parseAll, type PublishInputs } from './inputs.js';
 import { failed, type Outcome } from './modes/outcome.js';
 import { publishMode } from './modes/publish.js';
@@ -8,6 +8,8 @@ import { validate, type ValidateOptions } from './modes/validate.js';
 import { renderAction } from './report/action.js';
 
 export async function run(): Promise<void> {
+  // Before anything is printed: the runner masks these from here on.
+  registerSecrets(process.env);
   const outcome = await runMode(getInput, process.env, Date.now());
   await emit(renderAction(outcome));
 }

@@ -1,7 +1,8 @@
 // What an SDK or network failure means for the user: one table from error code (or errno, or HTTP
 // status) to an ActionError kind and a hint that says what to do. Every failure that leaves src/aws/
 // goes through awsError(), so the same code always reads the same way.
-import { ActionError, type ErrorKind, errorText, toActionError } from '../errors.js';
+import { ActionError, type ErrorKind, errorText, scrubSecrets, toActionError } from '../errors.js';
+import { oneLine } from '../report/escape.js';
 
 /** One AWS call, for the message and the hint. */
 export interface AwsCall {
@@ -65,6 +66,20 @@ function fromAws(e: unknown): boolean {
   if (o.$metadata !== undefined || o.$fault !== undefined) return true;
   if (typeof o.code === 'string' && /^E[A-Z0-9_]+$/.test(o.code)) return true;
   return ['CredentialsProviderError', 'TimeoutError', 'AbortError'].includes(String(o.name));
+}
+
+/**
+ * Text a server sent (an error message, a code, a StatusInformation) as this tool may print it: the
+ * credentials of `env` replaced by `***` (an endpoint can echo the request's headers), on one line, and cut
+ * to a readable length.
+ */
+export function serverText(
+  text: string,
+  env: Record<string, string | undefined> = process.env,
+  max = 1000,
+): string {
+  const line = oneLine(scrubSecrets(text, env).replace(/\s*(?:\r\n|[\r\n\u2028\u2029])\s*/g, ' '));
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
 // ---------------------------------------------------------------- the table
@@ -282,10 +297,14 @@ export function awsError(e: unknown, call: AwsCall): ActionError {
   const status = httpStatus(e);
   // A response without a body (HEAD) has no error code: name it after its status.
   const bodyless = ['Unknown', 'UnknownError'].includes(errorCode(e));
-  const code = bodyless && status !== undefined ? (STATUS_NAMES[status] ?? `HTTP${status}`) : errorCode(e);
+  const code = serverText(
+    bodyless && status !== undefined ? (STATUS_NAMES[status] ?? `HTTP${status}`) : errorCode(e),
+    process.env,
+    100,
+  );
   const rule = ruleFor(code, status);
-  const subject = call.subject ? ` ${call.subject}` : '';
-  const text = bodyless ? '' : errorText(e).trim();
+  const subject = call.subject ? ` ${oneLine(call.subject)}` : '';
+  const text = bodyless ? '' : serverText(errorText(e).trim());
   const message = `${operation(call)}${subject} failed: ${code}${status ? ` (HTTP ${status})` : ''}${text && text !== code ? `: ${text}` : ''}`;
   return new ActionError(rule?.kind ?? 'service', message, {
     hint:

@@ -4,6 +4,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
+import { inspect } from 'node:util';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SDK_RETRY_DEFAULTS, type SdkRetryOptions, SdkRetryStrategy, type Timing } from './retry.js';
 
@@ -43,12 +44,15 @@ export function createClients(o: ClientOptions): Clients {
   const retry = { ...SDK_RETRY_DEFAULTS, ...o.retry };
   const quiet = () => undefined;
   const warn = (...args: unknown[]) => {
-    const text = args.map(String).join(' ');
+    const text = args
+      .map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 3, breakLength: Infinity })))
+      .join(' ');
     // Said of every failed upload; uploads are retried with a fresh stream here (s3.ts), and logged.
     if (/non-retryable streaming request/.test(text)) return;
     o.log?.(`AWS SDK: ${text}`);
   };
-  const logger = { trace: quiet, debug: quiet, info: quiet, warn, error: warn };
+  // `error` is the SDK logging every failed command (a 404 that is expected included): aws-error.ts reports those.
+  const logger = { trace: quiet, debug: quiet, info: quiet, warn, error: quiet };
   const common = () => ({
     region: o.region,
     maxAttempts: retry.attempts,

@@ -3,6 +3,7 @@
 import { DescribeDocumentCommand } from '@aws-sdk/client-ssm';
 import { ActionError } from '../errors.js';
 import { type SsmCtx, ssmError } from './context.js';
+import { serverText } from './aws-error.js';
 
 export interface WaitResult {
   status: 'Active' | 'Failed';
@@ -39,7 +40,8 @@ export async function waitForVersion(
         },
       );
       status = r.Document?.Status;
-      info = r.Document?.StatusInformation;
+      info =
+        r.Document?.StatusInformation === undefined ? undefined : serverText(r.Document.StatusInformation);
     } catch (e) {
       throw ssmError(ctx, 'DescribeDocument', e);
     }

@@ -3,6 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { noProgress, type PublishProgress } from '../aws/progress.js';
 import type { PublishOptions } from '../aws/publish.js';
+import { ActionError } from '../errors.js';
+import { NAME_PATTERN, VERSION_PATTERN } from '../package/rules/names.js';
 import { failed, type Outcome } from './outcome.js';
 import { checkedBuild, type ValidateOptions } from './validate.js';
 
@@ -21,6 +23,9 @@ export async function publishMode(o: PublishModeOptions): Promise<Outcome> {
   const build = built.build;
   if (built.failure || !build?.ok) return built;
   if (!build.output) return failed(built, 'build', new Error('publish needs an output folder to build into'));
+  // What SSM would refuse is refused before anything is uploaded, whatever `rules:` made of it.
+  const refused = unpublishable(build.name, build.version);
+  if (refused) return failed(built, 'publish', refused);
   const progress: PublishProgress = noProgress();
   try {
     const { publish } = await import('../aws/publish.js');
@@ -37,4 +42,22 @@ export async function publishMode(o: PublishModeOptions): Promise<Outcome> {
   } catch (e) {
     return { ...failed(built, 'publish', e), progress };
   }
+}
+
+/** A name or version SSM would reject (its object keys would be wrong too), even with its rule downgraded. */
+function unpublishable(name: string, version: string): ActionError | undefined {
+  const bad = !NAME_PATTERN.test(name)
+    ? ['name', name]
+    : !VERSION_PATTERN.test(version)
+      ? ['version', version]
+      : undefined;
+  if (!bad) return undefined;
+  return new ActionError(
+    'input',
+    `The package ${bad[0]} "${bad[1]!}" is not one SSM accepts; nothing was uploaded.`,
+    {
+      hint: `Use letters, digits, "-", "_" and "." only (${bad[0] === 'name' ? '3 to 128' : '1 to 128'} characters); \`rules:\` cannot make SSM accept it.`,
+      code: `${bad[0]}-pattern`,
+    },
+  );
 }

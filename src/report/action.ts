@@ -4,6 +4,7 @@ import path from 'node:path';
 import { changedAnything } from '../aws/progress.js';
 import type { Outcome } from '../modes/outcome.js';
 import { type AnnotationProps, annotationProps, countBySeverity, plural } from './diagnostics.js';
+import { oneLine } from './escape.js';
 import { headline, withHint } from './headline.js';
 import { previewText } from './preview.js';
 import { summaryMarkdown } from './summary.js';
@@ -81,7 +82,8 @@ function outputs(o: Outcome): [string, string][] {
     );
   }
   if (o.failure) out.push(['error-kind', o.failure.type === 'error' ? o.failure.error.kind : 'package']);
-  return out;
+  // Names and paths from the package or the inputs stay one line (`files` is JSON, escaped already).
+  return out.map(([k, v]) => [k, k === 'files' ? v : oneLine(v)]);
 }
 
 function annotations(o: Outcome): Annotation[] {
@@ -95,18 +97,19 @@ function annotations(o: Outcome): Annotation[] {
   return out;
 }
 
+/** One value per line: every name is oneLine'd here, and the runner makes each line safe again (logLine). */
 function logLines(o: Outcome, cwd: string): string[] {
   const out: string[] = [];
   const b = o.build;
-  if (b && b.preview.length > 0) out.push(`Which ZIP each host gets:\n${previewText(b.preview)}`);
+  if (b && b.preview.length > 0) out.push('Which ZIP each host gets:', ...previewText(b.preview).split('\n'));
   const built = b?.ok ? b.output : undefined;
   if (built) {
-    for (const f of built.files) out.push(`${f.name}  ${f.size} bytes  sha256 ${f.sha256}`);
-    out.push(`Wrote ${path.relative(cwd, built.manifestPath)} (sha256 ${built.manifestSha256}).`);
+    for (const f of built.files) out.push(`${oneLine(f.name)}  ${f.size} bytes  sha256 ${f.sha256}`);
+    out.push(`Wrote ${oneLine(path.relative(cwd, built.manifestPath))} (sha256 ${built.manifestSha256}).`);
   }
   const a = o.artifact;
-  if (a?.status === 'uploaded') out.push(`Uploaded artifact "${a.name}" (${a.size ?? 0} bytes).`);
-  if (a?.status === 'skipped' && a.reason) out.push(a.reason);
+  if (a?.status === 'uploaded') out.push(`Uploaded artifact "${oneLine(a.name)}" (${a.size ?? 0} bytes).`);
+  if (a?.status === 'skipped' && a.reason) out.push(oneLine(a.reason));
   out.push(headline(o).text);
   return out;
 }

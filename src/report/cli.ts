@@ -4,7 +4,7 @@ import path from 'node:path';
 import { type ActionError, exitCodeOf } from '../errors.js';
 import type { Outcome } from '../modes/outcome.js';
 import { countBySeverity, formatDiagnostic, plural } from './diagnostics.js';
-import { oneLine } from './escape.js';
+import { oneLine, printable } from './escape.js';
 import { headline, subject } from './headline.js';
 import { previewText } from './preview.js';
 
@@ -32,8 +32,8 @@ export function cliText(o: Outcome, command: 'build' | 'validate', cwd = process
   const f = o.failure;
   if (f?.type === 'error') {
     const e = f.error;
-    const stderr = [`distributor: ${e.message}`];
-    if (e.hint) stderr.push(`  ${e.hint}`);
+    const stderr = [`distributor: ${printable(e.message)}`];
+    if (e.hint) stderr.push(`  ${printable(e.hint)}`);
     if (e.kind === 'internal' && !debugStack(e))
       stderr.push('  (set DISTRIBUTOR_DEBUG=1 for the stack trace)');
     const stack = debugStack(e);
@@ -59,6 +59,16 @@ export function cliText(o: Outcome, command: 'build' | 'validate', cwd = process
   return { stdout: `${lines.join('\n')}\n`, stderr: '', code: exitCode(o) };
 }
 
+/**
+ * JSON that prints safely: JSON.stringify leaves DEL, the C1 controls and U+2028/U+2029 raw (a terminal acts
+ * on some), and `##[` would be a workflow command in a CI log. As `\uXXXX` escapes, inside the strings
+ * where they can only occur, they mean the same to a JSON reader.
+ */
+export const jsonText = (doc: unknown): string =>
+  JSON.stringify(doc, null, 2)
+    .replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/##\[/g, '##\\u005b');
+
 /** The outcome as one JSON document (stable field names, for scripts). */
 export function cliJson(o: Outcome): CliReport {
   const b = o.build;
@@ -80,5 +90,5 @@ export function cliJson(o: Outcome): CliReport {
         ? { kind: f.error.kind, message: f.error.message, hint: f.error.hint, code: f.error.code }
         : undefined,
   };
-  return { stdout: `${JSON.stringify(doc, null, 2)}\n`, stderr: '', code: exitCode(o) };
+  return { stdout: `${jsonText(doc)}\n`, stderr: '', code: exitCode(o) };
 }

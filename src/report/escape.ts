@@ -1,12 +1,34 @@
 // The one place that makes untrusted text safe for the job summary (GitHub-flavoured markdown with HTML)
 // and for log lines. Everything the renderer writes from a name, a path or a message goes through here.
 
-/** Line breaks and other control characters become visible escapes, so one value stays one line. */
+/**
+ * Control characters (C0 and C1, CR and LF included) and the Unicode line and paragraph separators become
+ * visible escapes (`\x0a`, `\u2028`), so one value stays one line and shows what it really holds.
+ */
 export function oneLine(s: string): string {
-  return s.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ').replace(/[\u0000-\u001f\u007f]/g, (c) => {
-    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const n = c.charCodeAt(0);
+    return n > 0xff ? `\\u${n.toString(16)}` : `\\x${n.toString(16).padStart(2, '0')}`;
   });
 }
+
+/**
+ * `::` at the start of a line, after what the runner trims first (.NET's Char.IsWhiteSpace; U+200B and U+FEFF
+ * besides): the runner would read the line as a workflow command.
+ */
+const COMMAND_START = /^([\s\u0085\u180e\u200b\ufeff]*)::/u;
+
+/**
+ * One line of plain log output that the runner cannot read as a workflow command: control characters are
+ * escaped (oneLine), a leading `::` becomes `\x3a:` and the legacy `##[` (read as a command anywhere in a
+ * line) becomes `##\x5b`. The lines this tool means as commands are written by @actions/core, not through here.
+ */
+export function logLine(s: string): string {
+  return oneLine(s).replace(COMMAND_START, '$1\\x3a:').replace(/##\[/g, '##\\x5b');
+}
+
+/** Text of several lines for plain log output: each line made safe by logLine. */
+export const logLines = (text: string): string[] => text.split(/\r\n|\r|\n/).map(logLine);
 
 /** HTML neutralised and markdown punctuation backslash-escaped; spaces kept. */
 function escapeInline(s: string): string {
@@ -57,3 +79,15 @@ export function mdCode(s: string, inTable = true): string {
   const pad = text.startsWith('`') || text.endsWith('`') || text === '' || spaced ? ' ' : '';
   return `${fence}${pad}${text}${pad}${fence}`;
 }
+
+const percent = (c: string): string =>
+  [...new TextEncoder().encode(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+
+/** A URL as a markdown link target: whatever could end the target, the link or the line is percent-encoded. */
+export const mdUrl = (url: string): string => url.replace(/[\s()<>[\]\\`"'\p{C}]/gu, percent);
+
+/**
+ * Text of several lines for a terminal, or a CI log the runner reads: each line keeps its place and is made
+ * safe by logLine (control characters escaped, no workflow command).
+ */
+export const printable = (text: string): string => text.split('\n').map(logLine).join('\n');

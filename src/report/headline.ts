@@ -2,6 +2,7 @@
 import type { ErrorKind } from '../errors.js';
 import type { Outcome } from '../modes/outcome.js';
 import { countBySeverity, plural } from './diagnostics.js';
+import { oneLine } from './escape.js';
 
 export interface Headline {
   ok: boolean;
@@ -41,7 +42,13 @@ export function firstLine(s: string, max = 240): string {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
+/** The headline; every name in it (package, version, folder, document, S3 URI) shown on the one line. */
 export function headline(o: Outcome): Headline {
+  const h = rawHeadline(o);
+  return { ok: h.ok, text: oneLine(h.text) };
+}
+
+function rawHeadline(o: Outcome): Headline {
   const f = o.failure;
   const verb = o.mode ? MODE_WORD[o.mode] : 'The run';
   if (f?.type === 'error') {

@@ -4,7 +4,7 @@ import type { ActionError } from '../errors.js';
 import type { Outcome } from '../modes/outcome.js';
 import type { Diagnostic } from '../package/types.js';
 import { countBySeverity, plural } from './diagnostics.js';
-import { mdCode, mdProse, mdText } from './escape.js';
+import { mdCode, mdProse, mdText, mdUrl } from './escape.js';
 import { changeList, headline } from './headline.js';
 import { previewMarkdown } from './preview.js';
 
@@ -87,7 +87,7 @@ function publishSection(o: Outcome): string[] {
   if (changes.length === 0)
     out.push('Nothing changed in AWS: the version was already published as it is.', '');
   else out.push(...changes.map((c) => `- ${mdText(c)}`), '');
-  if (p.consoleUrl) out.push(`[Open in the Systems Manager console](${p.consoleUrl})`, '');
+  if (p.consoleUrl) out.push(`[Open in the Systems Manager console](${mdUrl(p.consoleUrl)})`, '');
   return out;
 }
 
