@@ -15,10 +15,13 @@ __webpack_require__.d(__webpack_exports__, {
 var dist_cjs = __webpack_require__(71695);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(83916);
+// EXTERNAL MODULE: ./src/report/escape.ts
+var report_escape = __webpack_require__(14031);
 ;// CONCATENATED MODULE: ./src/aws/aws-error.ts
 // What an SDK or network failure means for the user: one table from error code (or errno, or HTTP
 // status) to an ActionError kind and a hint that says what to do. Every failure that leaves src/aws/
 // goes through awsError(), so the same code always reads the same way.
+
 
 /** The error code of an SDK error (`name`), or of a network failure (errno `code`). */
 function errorCode(e) {
@@ -75,6 +78,15 @@ function fromAws(e) {
     if (typeof o.code === 'string' && /^E[A-Z0-9_]+$/.test(o.code))
         return true;
     return ['CredentialsProviderError', 'TimeoutError', 'AbortError'].includes(String(o.name));
+}
+/**
+ * Text a server sent (an error message, a code, a StatusInformation) as this tool may print it: the
+ * credentials of `env` replaced by `***` (an endpoint can echo the request's headers), on one line, and cut
+ * to a readable length.
+ */
+function serverText(text, env = process.env, max = 1000) {
+    const line = (0,report_escape/* oneLine */.TN)((0,errors/* scrubSecrets */.Zg)(text, env).replace(/\s*(?:\r\n|[\r\n\u2028\u2029])\s*/g, ' '));
+    return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 // ---------------------------------------------------------------- the table
 const CREDENTIALS_HINT = 'Add an aws-actions/configure-aws-credentials step before this one (with `permissions: id-token: write` for OIDC), ' +
@@ -261,10 +273,10 @@ function awsError(e, call) {
     const status = httpStatus(e);
     // A response without a body (HEAD) has no error code: name it after its status.
     const bodyless = ['Unknown', 'UnknownError'].includes(errorCode(e));
-    const code = bodyless && status !== undefined ? (STATUS_NAMES[status] ?? `HTTP${status}`) : errorCode(e);
+    const code = serverText(bodyless && status !== undefined ? (STATUS_NAMES[status] ?? `HTTP${status}`) : errorCode(e), process.env, 100);
     const rule = ruleFor(code, status);
-    const subject = call.subject ? ` ${call.subject}` : '';
-    const text = bodyless ? '' : (0,errors/* errorText */.kc)(e).trim();
+    const subject = call.subject ? ` ${(0,report_escape/* oneLine */.TN)(call.subject)}` : '';
+    const text = bodyless ? '' : serverText((0,errors/* errorText */.kc)(e).trim());
     const message = `${operation(call)}${subject} failed: ${code}${status ? ` (HTTP ${status})` : ''}${text && text !== code ? `: ${text}` : ''}`;
     return new errors/* ActionError */.lZ(rule?.kind ?? 'service', message, {
         hint: rule?.hint(call, code) ??
@@ -279,6 +291,8 @@ function awsError(e, call) {
 var client_s3_dist_cjs = __webpack_require__(53711);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ssm/dist-cjs/index.js
 var client_ssm_dist_cjs = __webpack_require__(34736);
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __webpack_require__(57975);
 // EXTERNAL MODULE: ./node_modules/@smithy/node-http-handler/dist-cjs/index.js
 var node_http_handler_dist_cjs = __webpack_require__(61279);
 ;// CONCATENATED MODULE: ./src/aws/retry.ts
@@ -382,6 +396,7 @@ const token = (count) => ({ getRetryCount: () => count, getRetryDelay: () => 0 }
 
 
 
+
 const ACTION_NAME = 'ssm-distributor-action';
 function createClients(o) {
     const handler = () => new node_http_handler_dist_cjs.NodeHttpHandler({
@@ -392,13 +407,16 @@ function createClients(o) {
     const retry = { ...SDK_RETRY_DEFAULTS, ...o.retry };
     const quiet = () => undefined;
     const warn = (...args) => {
-        const text = args.map(String).join(' ');
+        const text = args
+            .map((a) => (typeof a === 'string' ? a : (0,external_node_util_.inspect)(a, { depth: 3, breakLength: Infinity })))
+            .join(' ');
         // Said of every failed upload; uploads are retried with a fresh stream here (s3.ts), and logged.
         if (/non-retryable streaming request/.test(text))
             return;
         o.log?.(`AWS SDK: ${text}`);
     };
-    const logger = { trace: quiet, debug: quiet, info: quiet, warn, error: warn };
+    // `error` is the SDK logging every failed command (a 404 that is expected included): aws-error.ts reports those.
+    const logger = { trace: quiet, debug: quiet, info: quiet, warn, error: quiet };
     const common = () => ({
         region: o.region,
         maxAttempts: retry.attempts,
@@ -979,6 +997,7 @@ async function verifyStored(ctx, documentVersion, versionName, canonical, files)
 
 
 
+
 /** The first pause between polls; each later one doubles, up to `maxDelayMs`. */
 const FIRST_POLL_DELAY_MS = 250;
 /** Polls the given version until Active or Failed; a version still in progress after `timeoutMs` is a `timeout`. */
@@ -994,7 +1013,8 @@ async function waitForVersion(ctx, documentVersion, opts) {
                 abortSignal: ctx.signal,
             });
             status = r.Document?.Status;
-            info = r.Document?.StatusInformation;
+            info =
+                r.Document?.StatusInformation === undefined ? undefined : serverText(r.Document.StatusInformation);
         }
         catch (e) {
             throw ssmError(ctx, 'DescribeDocument', e);
