@@ -147,6 +147,18 @@ describe('dist/index.js in validate mode', () => {
     expect(strict.stdout).toContain('fail-on-warnings is set');
   });
 
+  it('a GITHUB_OUTPUT that cannot be written fails the step in one error line, the stack under debug only', async () => {
+    const r = await runAction(
+      { 'package-dir': EXAMPLE, 'output-dir': path.join(tempDir(), 'o'), 'upload-artifact': 'false' },
+      { env: { GITHUB_OUTPUT: path.join(tempDir(), 'missing', 'output') } },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^::error::Could not report the result: Error: Missing file at path: /m);
+    const plain = r.stdout.split('\n').filter((l) => !l.startsWith('::debug::'));
+    expect(plain.join('\n')).not.toMatch(/^\s+at /m);
+    expect(r.stderr).toBe('');
+  });
+
   it('outside a runner with artifact upload on, skips the upload with a notice and still succeeds', async () => {
     const r = await runAction({ 'package-dir': EXAMPLE, 'output-dir': path.join(tempDir(), 'o') });
     expect(r.code, r.stdout).toBe(0);

@@ -94,6 +94,14 @@ describe('inputs with control characters, in publish mode', () => {
     sts = await startSts({ account: '123456789012' });
   });
   afterEach(() => Promise.all([ssm.close(), s3.close(), sts.close()]));
+  /** The credentials, and every AWS endpoint pointed at the fakes. */
+  const endpointsEnv = () => ({
+    ...CREDENTIALS,
+    AWS_ENDPOINT_URL_SSM: ssm.endpoint,
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    AWS_ENDPOINT_URL_STS: sts.endpoint,
+    AWS_REGION: 'us-east-1',
+  });
 
   it.each([
     ['output-dir', (dir: string) => path.join(dir, 'out\n::add-mask::x')],
@@ -111,13 +119,7 @@ describe('inputs with control characters, in publish mode', () => {
         [input]: value(work),
       },
       {
-        env: {
-          ...CREDENTIALS,
-          AWS_ENDPOINT_URL_SSM: ssm.endpoint,
-          AWS_ENDPOINT_URL_S3: s3.endpoint,
-          AWS_ENDPOINT_URL_STS: sts.endpoint,
-          AWS_REGION: 'us-east-1',
-        },
+        env: endpointsEnv(),
       },
     );
     expect(r.code).toBe(1);
@@ -135,13 +137,7 @@ describe('inputs with control characters, in publish mode', () => {
       { mode: 'publish', 'package-dir': dir, 'output-dir': path.join(tempDir(), 'out'), 's3-bucket': BUCKET },
       {
         cwd: dir,
-        env: {
-          ...CREDENTIALS,
-          AWS_ENDPOINT_URL_SSM: ssm.endpoint,
-          AWS_ENDPOINT_URL_S3: s3.endpoint,
-          AWS_ENDPOINT_URL_STS: sts.endpoint,
-          AWS_REGION: 'us-east-1',
-        },
+        env: endpointsEnv(),
       },
     );
     expect(r.code).toBe(1);

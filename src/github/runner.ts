@@ -56,3 +56,11 @@ export async function emit(r: ActionReport): Promise<void> {
   }
   if (r.failed !== undefined) core.setFailed(clean(r.failed));
 }
+
+/** The last resort when a report could not be written (a GITHUB_OUTPUT that fails): the step fails, in one line. */
+export function reportCrash(e: unknown): void {
+  core.setFailed(
+    clean(`Could not report the result: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`),
+  );
+  if (e instanceof Error && e.stack) core.debug(clean(e.stack));
+}
