@@ -1,6 +1,7 @@
 // Script checks: what breaks under `sh install.sh` (dash) and under Windows PowerShell 5.1.
 import { describe, expect, it } from 'vitest';
-import { checkPowerShellScript } from '../src/package/rules/powershell.js';
+import { checkPowerShellScript, nonAscii } from '../src/package/rules/powershell.js';
+import { hostList } from '../src/package/rules/scripts.js';
 import { checkShellScript, MAX_BASHISM_LINES } from '../src/package/rules/shell/check.js';
 import type { Diagnostic } from '../src/package/types.js';
 
@@ -65,6 +66,15 @@ describe('sh-bashism: each construct', () => {
     ['PATH+=:/opt/acme/bin', '`+=` assignment'],
     ['x=$(if [[ -d /opt ]]; then echo y; fi)', '`[[ … ]]`'],
     ['x="$(source ./lib.sh; echo ok)"', '`source`'],
+    ["trap 'echo failed' ERR", '`trap … ERR` (dash stops with "trap: ERR: bad trap"'],
+    ['trap "echo failed; exit 1" ERR', '`trap … ERR`'],
+    ["trap -- 'cleanup' INT TERM ERR", '`trap … ERR`'],
+    ["trap '' err", '`trap … ERR`'],
+    ['trap - ERR', '`trap … ERR`'],
+    ["set -e; trap 'x' SIGERR", '`trap … ERR`'],
+    ['trap \'echo "$BASH_COMMAND"\' DEBUG', '`trap … DEBUG`'],
+    ["f() { trap 'rm -f x' RETURN; }", '`trap … RETURN`'],
+    ["if true; then trap 'x' ERR; fi", '`trap … ERR`'],
   ])('%s', (line, what) => {
     const ds = bashisms(at3(line));
     expect(ds, JSON.stringify(ds)).toHaveLength(1);
@@ -122,6 +132,36 @@ describe('sh-bashism: each construct', () => {
   });
 });
 
+describe('sh-bashism and sh-pipefail: the platforms that get the ZIP', () => {
+  const scoped = (text: string, platforms: string[]) =>
+    checkShellScript(Buffer.from(text), 'linux/install.sh', platforms).map((d) => [d.rule, d.severity]);
+
+  it.each([
+    [
+      ['amazon', 'redhat', 'centos', 'oracle', 'rocky', 'almalinux', 'suse', 'opensuseleap', 'fedora'],
+      'notice',
+    ],
+    [['amazon', 'ubuntu'], 'error'],
+    [['debian'], 'error'],
+    [['raspbian'], 'error'],
+    [['_any'], 'error'],
+    [['Ubuntu'], 'error'],
+    [['mint'], 'error'],
+    [[], 'error'],
+  ])('%j → %s', (platforms, severity) => {
+    expect(scoped('source ./x\n', platforms)).toEqual([['sh-bashism', severity]]);
+  });
+
+  it('set -o pipefail: warning where dash can run it, notice elsewhere', () => {
+    expect(scoped('set -o pipefail\n', ['suse'])).toEqual([['sh-pipefail', 'notice']]);
+    expect(scoped('set -o pipefail\n', ['suse', '_any'])).toEqual([['sh-pipefail', 'warning']]);
+  });
+
+  it('CRLF is an error wherever the ZIP goes', () => {
+    expect(scoped('echo hi\r\n', ['amazon'])).toEqual([['sh-crlf', 'error']]);
+  });
+});
+
 describe('sh-bashism: no false positives', () => {
   const POSIX = [
     '#!/bin/bash',
@@ -172,6 +212,12 @@ describe('sh-bashism: no false positives', () => {
     'x=a#b',
     'echo "$#" "$@" "$?" "$$" "$!"',
     'trap \'rm -f "$tmp"\' EXIT',
+    'trap \'rm -f "$tmp"; echo ERR\' INT TERM',
+    'trap - INT',
+    'trap err EXIT',
+    'echo trap ERR',
+    'echo "trap \'x\' ERR"',
+    'x=trap ERR=1',
     'command -v dnf >/dev/null 2>&1 || echo "no dnf" >&2',
     'for f in ./*.rpm; do [ -e "$f" ] || continue; done',
     'RANDOM=4; echo "$RANDOM"',
@@ -297,6 +343,75 @@ describe('ps1-bom', () => {
   });
 });
 
+describe('ps1-bom: where the non-ASCII text is', () => {
+  const where = (text: string) => {
+    const r = nonAscii(Buffer.from(text).toString('latin1'));
+    return r.code !== undefined ? 'code' : r.comment !== undefined ? 'comment' : 'none';
+  };
+
+  it.each([
+    ['# ©\n', 'comment'],
+    ['<# © #> x\n', 'comment'],
+    ['x <#\r\n © \r\n#>\r\n', 'comment'],
+    ['Write-Output "a" # "©"\n', 'comment'],
+    ["$t = @'\r\nx\r\n'@ # ©\r\n", 'comment'],
+    ['$t = @"\n$(1 + 1) "@ x\n"@\n# ©\n', 'comment'],
+    ['$x = "$("a") b" # ©\n', 'comment'],
+    ['(1)# ©\n', 'comment'],
+    ["'a' # ©", 'comment'],
+    ['"${a}" # ©', 'comment'],
+    ['"©"', 'code'],
+    ['"$("a # ©")"', 'code'],
+    ["'a''# ©'", 'code'],
+    ["@'x\n# ©\n'@", 'code'],
+    ["$t = @'\n '@ # ©\n'@\n", 'code'],
+    ['"a`"# ©"', 'code'],
+    ['a`;# ©', 'code'],
+    ['${x}# ©', 'code'],
+    ["'a'# ©", 'code'],
+    ['x # fine\n<# unterminated ©', 'code'],
+    ['"unterminated ©', 'code'],
+    [`${'"$('.repeat(100)} # ©`, 'code'],
+    ['plain ASCII # only', 'none'],
+  ])('%j → %s', (text, expected) => {
+    expect(where(text)).toBe(expected);
+  });
+
+  it('stays linear on long adversarial input', { timeout: 60_000 }, () => {
+    const inputs = ['"$('.repeat(30), '<#'.repeat(500_000), "@'  ".repeat(300_000), '`'.repeat(1_000_001)];
+    for (const text of inputs) expect(() => nonAscii(`${text}©`)).not.toThrow();
+  });
+});
+
+describe('script-kind-mismatch: the host list', () => {
+  const h = (label: string, platform: string, arch = 'x86_64') => ({ label, platform, version: '1', arch });
+
+  it("names each label once, shares a platform's leading words, and counts the hosts", () => {
+    const hosts = [h('Windows Server 2022', 'windows'), h('Windows Server 2019', 'windows')];
+    expect(hostList(hosts)).toBe('Windows Server 2022, 2019 (2 preview hosts)');
+    expect(hostList([h('Debian 12', 'debian'), h('Debian 12', 'debian', 'arm64')])).toBe(
+      'Debian 12 (2 preview hosts)',
+    );
+    expect(hostList([h('Acme OS', 'acme')])).toBe('Acme OS (1 preview host)');
+  });
+
+  it('lists at most six labels, then says how many more', () => {
+    const hosts = [
+      h('Amazon Linux 2023', 'amazon'),
+      h('Amazon Linux 2', 'amazon'),
+      h('Ubuntu 24.04', 'ubuntu'),
+      h('Ubuntu 22.04', 'ubuntu'),
+      h('RHEL 9.4', 'redhat'),
+      h('CentOS 7', 'centos'),
+      h('Rocky Linux 9.3', 'rocky'),
+      h('SUSE 15', 'suse'),
+    ];
+    expect(hostList(hosts)).toBe(
+      'Amazon Linux 2023, 2; Ubuntu 24.04, 22.04; RHEL 9.4; CentOS 7 and 2 more (8 preview hosts)',
+    );
+  });
+});
+
 describe('binary and malformed input', () => {
   const junk = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256));
   const badUtf8 = Buffer.from([0x5b, 0x5b, 0x20, 0xc3, 0x28, 0x20, 0x5d, 0x5d, 0x0a, 0xff, 0xfe, 0x0a]);
@@ -331,6 +446,8 @@ describe('hostile input', () => {
       '{'.repeat(500_000),
       'read '.repeat(200_000),
       `"'`.repeat(300_000),
+      'then trap x '.repeat(300_000),
+      `trap ${"'' ".repeat(300_000)}`,
     ];
     const t = Date.now();
     for (const text of inputs) expect(() => checkShellScript(Buffer.from(text), 'x.sh')).not.toThrow();

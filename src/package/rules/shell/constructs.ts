@@ -25,6 +25,7 @@ export type ConstructId =
   | 'shopt'
   | 'declare'
   | 'append'
+  | 'trap'
   | 'var';
 
 /** What each construct is called in messages, and its POSIX alternative. */
@@ -121,6 +122,17 @@ export const CONSTRUCTS: Record<Exclude<ConstructId, 'var'>, { what: string; fix
     what: '`+=` assignment',
     fix: 'write `x="${x}more"`',
   },
+  trap: {
+    what: '`trap … ERR`',
+    fix: 'use `set -e` or `cmd || exit 1`, and `trap … EXIT` for cleanup',
+  },
+};
+
+/** What to write instead of a bash-only trap condition (dash knows only EXIT and the signals). */
+const TRAP_FIX: Record<string, string> = {
+  ERR: CONSTRUCTS.trap.fix,
+  DEBUG: 'remove it (`set -x` traces commands)',
+  RETURN: 'run the cleanup at the end of the function',
 };
 
 export /** Variables bash sets and sh (dash) does not, with what to use instead. */
@@ -146,7 +158,7 @@ export interface Finding {
   /** Index into the normalised text. */
   at: number;
   id: ConstructId;
-  /** The variable, for `var` findings. */
+  /** The variable, for `var` findings; the condition (ERR, DEBUG, RETURN), for `trap` findings. */
   name?: string;
 }
 
@@ -154,6 +166,10 @@ export interface Finding {
 export function describe(f: Finding): string {
   if (f.id === 'var')
     return `\`$${f.name}\` (not set by sh: ${BASH_VARS[f.name ?? ''] ?? 'set it yourself'})`;
+  if (f.id === 'trap') {
+    const cond = f.name ?? 'ERR';
+    return `\`trap … ${cond}\` (dash stops with "trap: ${cond}: bad trap"; ${TRAP_FIX[cond] ?? CONSTRUCTS.trap.fix})`;
+  }
   const c = CONSTRUCTS[f.id];
   return `${c.what} (${c.fix})`;
 }

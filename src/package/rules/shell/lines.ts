@@ -1,5 +1,5 @@
 // The checks that run on each line of the masked text (see lexer.ts): bash-only commands and operators,
-// the names a script assigns itself, and an unguarded `set -o pipefail`.
+// bash-only trap conditions, the names a script assigns itself, and an unguarded `set -o pipefail`.
 import type { ConstructId, Finding } from './constructs.js';
 
 /** Where a command word can start (the construct follows in group `c`). */
@@ -58,7 +58,70 @@ export function lineFindings(line: string, offset: number): Finding[] {
       const w = m.groups?.w ?? '';
       if (/(?<!\\),/.test(w) || SEQUENCE.test(w)) found.push({ at: offset + m.index, id: 'brace' });
     }
+  if (line.includes('trap')) found.push(...trapFindings(line, offset));
   return found;
+}
+
+/** A `trap` command word. */
+const TRAP_COMMAND = cmdRule(String.raw`trap(?=[ \t])`);
+/** Trap conditions bash has and dash rejects ("trap: ERR: bad trap"); bash also takes them as `SIGERR`, in any case. */
+const BASH_TRAPS = /^(?:sig)?(err|debug|return)$/i;
+
+/** `trap action ERR` (and DEBUG, RETURN) on a masked line: the bash-only conditions, at their words. */
+function trapFindings(line: string, offset: number): Finding[] {
+  const found: Finding[] = [];
+  TRAP_COMMAND.lastIndex = 0;
+  for (const m of line.matchAll(TRAP_COMMAND)) {
+    const start = (m.indices?.groups?.c?.[0] ?? m.index) + 'trap'.length;
+    let args = words(line, start);
+    if (args[0]?.text === '--') args = args.slice(1);
+    // Options (`-p`, `-l`) list traps; a first operand that is a number means every operand is a condition.
+    if (args[0] === undefined || (/^-./.test(args[0].text) && args[0].text !== '-')) continue;
+    const conditions = /^\d+$/.test(args[0].text) ? args : args.slice(1);
+    for (const w of conditions) {
+      const cond = BASH_TRAPS.exec(w.text)?.[1];
+      if (cond) found.push({ at: offset + w.at, id: 'trap', name: cond.toUpperCase() });
+    }
+  }
+  return found;
+}
+
+/** A trap's arguments are read up to this many words and characters (keeps long lines linear). */
+const MAX_TRAP_WORDS = 32;
+const MAX_TRAP_CHARS = 4096;
+
+/** The words of a masked line from `from` to the end of its command (`;`, `&`, `|`, or an unmatched `)`). */
+function words(line: string, from: number): { text: string; at: number }[] {
+  const out: { text: string; at: number }[] = [];
+  const end = Math.min(line.length, from + MAX_TRAP_CHARS);
+  let i = from;
+  let depth = 0;
+  while (i < end && out.length < MAX_TRAP_WORDS) {
+    const c = line[i] as string;
+    if (c === ' ' || c === '\t') {
+      i++;
+      continue;
+    }
+    if (c === ';' || c === '&' || c === '|' || (c === ')' && depth === 0)) break;
+    const at = i;
+    while (i < end) {
+      const d = line[i] as string;
+      if (d === "'" || d === '"') {
+        let close = i + 1;
+        while (close < end && line[close] !== d) close++;
+        i = Math.min(close + 1, end);
+        continue;
+      }
+      if (d === '(') depth++;
+      else if (d === ')') {
+        if (depth === 0) break;
+        depth--;
+      } else if (d === ' ' || d === '\t' || d === ';' || d === '&' || d === '|') break;
+      i++;
+    }
+    out.push({ text: line.slice(at, i), at });
+  }
+  return out;
 }
 
 /** Names the script assigns itself (then `$RANDOM` and friends are its own variables). */
