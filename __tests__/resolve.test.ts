@@ -1,8 +1,20 @@
 // The agent's manifest matching (platform → version → arch, no backtracking) and the host preview.
 import { describe, expect, it } from 'vitest';
 import { HOSTS, previewRows } from '../src/package/hosts.js';
-import { DOCUMENTED_PLATFORMS, UNDOCUMENTED_PLATFORMS, WINDOWS_BUILDS } from '../src/package/platforms.js';
-import { type Host, resolveHost, versionKeyMatches, wildcardMatchLength } from '../src/package/resolve.js';
+import {
+  classifyVersionKey,
+  DOCUMENTED_PLATFORMS,
+  UNDOCUMENTED_PLATFORMS,
+  WINDOWS_BUILDS,
+} from '../src/package/platforms.js';
+import {
+  type Host,
+  resolveHost,
+  selectVersionKey,
+  versionFallbacks,
+  versionKeyMatches,
+  wildcardMatchLength,
+} from '../src/package/resolve.js';
 import type { Manifest, PackageMapping } from '../src/package/types.js';
 
 type Packages = Manifest['packages'];
@@ -55,6 +67,22 @@ describe('platform level', () => {
       host('debian', '12', 'arm64'),
     );
     expect(r).toEqual({ ok: false, stage: 'platform', message: miss('debian', '12', 'arm64') });
+  });
+
+  it('_any is case-sensitive at every level: _ANY matches no host', () => {
+    const h = host('ubuntu', '24.04');
+    expect(resolveHost(pk({ _ANY: { _any: { _any: 'a.zip' } } }), undefined, h)).toMatchObject({
+      ok: false,
+      stage: 'platform',
+    });
+    expect(resolveHost(pk({ ubuntu: { _Any: { _any: 'a.zip' } } }), undefined, h)).toMatchObject({
+      ok: false,
+      stage: 'version',
+    });
+    expect(resolveHost(pk({ ubuntu: { _any: { _ANY: 'a.zip' } } }), undefined, h)).toMatchObject({
+      ok: false,
+      stage: 'arch',
+    });
   });
 
   it('matches keys only, never inherited object properties', () => {
@@ -130,6 +158,45 @@ describe('version level', () => {
       redhat: { '8': { x86_64: 'a' }, '8*': { x86_64: 'b' }, '8.x': { x86_64: 'c' }, '*.*': { x86_64: 'd' } },
     });
     expect(fileFor(p, host('redhat', '8.6'))).toBe(`ERR ${miss('redhat', '8.6', 'x86_64')}`);
+  });
+});
+
+describe('versionFallbacks', () => {
+  const keySets = [
+    ['7', '8.*', '9.*', '9.4.*', '_any', '*'],
+    ['9.4', '9.4.*', '9.*', '*'],
+    ['10.0.*', '10.0.*nano', '10.*nano', '10.0.14393nano', '_any'],
+    ['12', '12.*', '_any'],
+    ['2023', '2.*', '*'],
+    ['8..*', '.*', '8.6.1.*'],
+  ];
+  const versions = ['7', '8', '8.6', '8.6.1', '9', '9.4', '9.4.2', '9.41', '10.0.14393', '10.0.14393nano'];
+  const more = ['12', '12.1', '2', '2023', '', '8..1', 'x'];
+
+  it('starts with the key the agent chooses, and lists each next choice once', () => {
+    for (const keys of keySets) {
+      for (const v of [...versions, ...more]) {
+        const chain = versionFallbacks(new Set(keys), v);
+        expect(chain[0], `${v} in ${keys.join(' ')}`).toBe(selectVersionKey(keys, v));
+        // removing the chosen key makes the next one the agent's choice
+        for (let i = 0; i < chain.length; i++) {
+          const left = keys.filter((k) => !chain.slice(0, i).includes(k));
+          expect(selectVersionKey(left, v), `${v} without ${chain.slice(0, i).join(' ')}`).toBe(chain[i]);
+        }
+        const rest = keys.filter((k) => !chain.includes(k));
+        expect(selectVersionKey(rest, v)).toBeUndefined();
+      }
+    }
+  });
+
+  it('orders exact, longer wildcard, shorter wildcard, _any, *', () => {
+    expect(versionFallbacks(new Set(['*', '_any', '9.*', '9.4.*', '9.4']), '9.4')).toEqual([
+      '9.4',
+      '9.4.*',
+      '9.*',
+      '_any',
+      '*',
+    ]);
   });
 });
 
@@ -254,10 +321,8 @@ describe('host preview', () => {
       message: miss('debian', '12', '386'),
       reason: 'no manifest found: no 386 or _any architecture',
     });
-    expect(row('SUSE Linux Enterprise Server 15 SP5').reason).toBe(
-      'no manifest found: no suse or _any platform',
-    );
-    expect(row('SUSE Linux Enterprise Server 15 SP5').file).toBeUndefined();
+    expect(row('SLES 15 SP5').reason).toBe('no manifest found: no suse or _any platform');
+    expect(row('SLES 15 SP5').file).toBeUndefined();
   });
 
   it('a file the mapping does not list is the agent\'s "failed to find file"', () => {
@@ -273,8 +338,10 @@ describe('built-in hosts', () => {
   it('use only names, versions and architectures the agent reports', () => {
     for (const h of HOSTS) {
       expect(platforms.has(h.platform), h.label).toBe(true);
-      expect(['x86_64', 'arm64', '386']).toContain(h.arch);
+      expect(['x86_64', 'arm64', '386', 'arm']).toContain(h.arch);
       expect(h.version).toMatch(/^\d+(\.\d+)*(nano)?$/);
+      // the version-key rules accept every built-in host's version as an exact key
+      expect(classifyVersionKey(h.platform, h.version), h.label).toEqual({ kind: 'ok' });
     }
     const windows = HOSTS.filter((h) => h.platform === 'windows').map((h) => h.version.replace(/nano$/, ''));
     for (const v of windows) expect(Object.values(WINDOWS_BUILDS)).toContain(v);
@@ -291,15 +358,27 @@ describe('built-in hosts', () => {
         'amazon 2018.03 x86_64',
         'ubuntu 20.04 arm64',
         'ubuntu 24.04 x86_64',
+        'ubuntu 25.04 arm64',
         'debian 11 arm64',
+        'debian 12 x86_64',
+        'debian 13 arm64',
+        'raspbian 12 arm',
         'redhat 8.10 arm64',
         'redhat 9.4 x86_64',
+        'redhat 9.6 arm64',
+        'redhat 10.0 x86_64',
         'centos 7 x86_64',
-        'rocky 9.3 x86_64',
-        'almalinux 9.3 x86_64',
-        'oracle 8.9 x86_64',
-        'suse 15.5 arm64',
-        'opensuseleap 15.5 x86_64',
+        'centos 9 arm64',
+        'rocky 9.6 x86_64',
+        'rocky 8.10 x86_64',
+        'almalinux 9.6 arm64',
+        'almalinux 8.10 x86_64',
+        'oracle 9.6 x86_64',
+        'oracle 8.10 x86_64',
+        'suse 15.6 arm64',
+        'suse 15.5 x86_64',
+        'suse 15 x86_64',
+        'opensuseleap 15.6 x86_64',
         'windows 10.0.14393 x86_64',
         'windows 10.0.14393nano x86_64',
         'windows 10.0.17763 x86_64',

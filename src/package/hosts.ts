@@ -25,29 +25,44 @@ const x64 = (label: string, platform: string, version: string): HostIdentity => 
 /**
  * Platform = /etc/os-release ID after the agent's renames (rhel→redhat, amzn→amazon, sles→suse,
  * ol→oracle, opensuse-leap→opensuseleap); version = VERSION_ID verbatim; Windows version = WMI
- * Win32_OperatingSystem.Version, with `nano` appended on Nano Server; arch = x86_64, arm64 or 386.
+ * Win32_OperatingSystem.Version, with `nano` appended on Nano Server; arch = Go's GOARCH with
+ * amd64→x86_64: x86_64, arm64, 386, or arm (32-bit ARM).
+ *
+ * The versions, as the OS writes them: RHEL and its rebuilds major.minor ("10.0", "9.6", "8.10");
+ * CentOS Stream the major ("9"); Debian the major ("13"); SLES the service pack as the minor ("15.6"
+ * for 15 SP6) and the bare major without one ("15"); openSUSE Leap always major.minor; Raspberry Pi OS
+ * (32-bit) ID=raspbian with Debian's major.
  */
 export const HOSTS: readonly HostIdentity[] = [
   ...both('Amazon Linux 2023', 'amazon', '2023'),
   ...both('Amazon Linux 2', 'amazon', '2'),
   x64('Amazon Linux AMI 2018.03', 'amazon', '2018.03'),
+  ...both('Ubuntu 25.04', 'ubuntu', '25.04'),
   ...both('Ubuntu 24.04', 'ubuntu', '24.04'),
   ...both('Ubuntu 22.04', 'ubuntu', '22.04'),
   ...both('Ubuntu 20.04', 'ubuntu', '20.04'),
+  ...both('Debian 13', 'debian', '13'),
   ...both('Debian 12', 'debian', '12'),
   ...both('Debian 11', 'debian', '11'),
   { label: 'Debian 12 (32-bit, on-premises)', platform: 'debian', version: '12', arch: '386' },
   { label: 'Debian 11 (32-bit, on-premises)', platform: 'debian', version: '11', arch: '386' },
+  { label: 'Raspberry Pi OS 12 (32-bit)', platform: 'raspbian', version: '12', arch: 'arm' },
+  ...both('RHEL 10.0', 'redhat', '10.0'),
+  ...both('RHEL 9.6', 'redhat', '9.6'),
   ...both('RHEL 9.4', 'redhat', '9.4'),
-  ...both('RHEL 9.0', 'redhat', '9.0'),
   ...both('RHEL 8.10', 'redhat', '8.10'),
-  ...both('RHEL 8.6', 'redhat', '8.6'),
+  ...both('CentOS Stream 9', 'centos', '9'),
   x64('CentOS 7', 'centos', '7'),
-  x64('Rocky Linux 9.3', 'rocky', '9.3'),
-  x64('AlmaLinux 9.3', 'almalinux', '9.3'),
-  x64('Oracle Linux 8.9', 'oracle', '8.9'),
-  ...both('SUSE Linux Enterprise Server 15 SP5', 'suse', '15.5'),
-  x64('openSUSE Leap 15.5', 'opensuseleap', '15.5'),
+  ...both('Rocky Linux 9.6', 'rocky', '9.6'),
+  x64('Rocky Linux 8.10', 'rocky', '8.10'),
+  ...both('AlmaLinux 9.6', 'almalinux', '9.6'),
+  x64('AlmaLinux 8.10', 'almalinux', '8.10'),
+  ...both('Oracle Linux 9.6', 'oracle', '9.6'),
+  x64('Oracle Linux 8.10', 'oracle', '8.10'),
+  ...both('SLES 15 SP6', 'suse', '15.6'),
+  ...both('SLES 15 SP5', 'suse', '15.5'),
+  x64('SLES 15 (no service pack)', 'suse', '15'),
+  x64('openSUSE Leap 15.6', 'opensuseleap', '15.6'),
   x64('Windows Server 2025', 'windows', '10.0.26100'),
   x64('Windows Server 2022', 'windows', '10.0.20348'),
   x64('Windows Server 2019', 'windows', '10.0.17763'),

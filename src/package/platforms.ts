@@ -107,20 +107,27 @@ export function classifyArch(a: string): { ok: true } | { ok: false; suggestion?
 const VERSION_SHAPES: Record<string, { segments: RegExp[][]; examples: string }> = {
   // Amazon Linux 2 → "2", AL2023 → "2023", Amazon Linux 1 → "2018.03"
   amazon: { segments: [[/^(2|2023)$/], [/^20\d\d$/, /^\d\d$/]], examples: '2, 2023, 2018.03' },
-  ubuntu: { segments: [[/^\d\d$/, /^\d\d$/]], examples: '20.04, 22.04, 24.04' },
-  debian: { segments: [[/^\d+$/]], examples: '11, 12' },
-  centos: { segments: [[/^\d+$/]], examples: '7, 8, 9' },
-  fedora: { segments: [[/^\d+$/]], examples: '39, 40' },
-  redhat: { segments: [[/^\d+$/, /^\d+$/]], examples: '8.10, 9.4' },
-  oracle: { segments: [[/^\d+$/, /^\d+$/]], examples: '8.9, 9.3' },
-  rocky: { segments: [[/^\d+$/, /^\d+$/]], examples: '8.9, 9.3' },
-  almalinux: { segments: [[/^\d+$/, /^\d+$/]], examples: '8.9, 9.3' },
-  suse: { segments: [[/^\d+$/, /^\d+$/]], examples: '15.5, 15.6' },
+  ubuntu: { segments: [[/^\d\d$/, /^\d\d$/]], examples: '22.04, 24.04, 25.04' },
+  debian: { segments: [[/^\d+$/]], examples: '11, 12, 13' },
+  // Raspberry Pi OS (32-bit) reports ID=raspbian with Debian's VERSION_ID; the 64-bit one reports debian.
+  raspbian: { segments: [[/^\d+$/]], examples: '11, 12' },
+  // CentOS Linux 7/8 and CentOS Stream 8/9/10 report the major only.
+  centos: { segments: [[/^\d+$/]], examples: '7, 9, 10' },
+  fedora: { segments: [[/^\d+$/]], examples: '41, 42' },
+  // RHEL 7 and later always report major.minor ("7.9", "9.6", "10.0"); so do its rebuilds.
+  redhat: { segments: [[/^\d+$/, /^\d+$/]], examples: '8.10, 9.6, 10.0' },
+  oracle: { segments: [[/^\d+$/, /^\d+$/]], examples: '7.9, 8.10, 9.6' },
+  rocky: { segments: [[/^\d+$/, /^\d+$/]], examples: '8.10, 9.6, 10.0' },
+  almalinux: { segments: [[/^\d+$/, /^\d+$/]], examples: '8.10, 9.6, 10.0' },
+  // SLES reports the service pack as the minor ("15.6" for 15 SP6), and the bare major on a release
+  // without one (SLES 15 and 12 GA: VERSION_ID="15", "12").
+  suse: { segments: [[/^(12|15)$/], [/^\d+$/, /^\d+$/]], examples: '15, 15.5, 15.6' },
+  // openSUSE Leap always reports a minor, even on the first release of a major ("15.0").
   opensuseleap: { segments: [[/^\d+$/, /^\d+$/]], examples: '15.5, 15.6' },
   // WMI Win32_OperatingSystem.Version, e.g. 10.0.17763 (2019); Nano Server appends "nano".
   windows: {
     segments: [[/^(6|10)$/, /^\d+$/, /^\d+(nano)?$/]],
-    examples: '10.0.17763, 10.0.20348, 10.0.14393nano',
+    examples: '10.0.17763, 10.0.20348, 10.0.26100, 10.0.14393nano',
   },
 };
 

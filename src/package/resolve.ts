@@ -80,6 +80,25 @@ export function selectVersionKey(keys: readonly string[], version: string): stri
   return undefined;
 }
 
+/**
+ * Every version key that matches a host reporting `version`, in the order the agent prefers them: the one it
+ * chooses first (`selectVersionKey`), then the one it would choose if that one were not there, and so on.
+ * A wildcard matches only as `<the host's first n segments>.*` (`…nano` for a Nano Server host), so the
+ * wildcards are looked up by prefix instead of compared one by one: cheap with thousands of keys.
+ */
+export function versionFallbacks(keys: ReadonlySet<string>, version: string): string[] {
+  const out: string[] = [];
+  if (keys.has(version)) out.push(version);
+  const segs = version.split('.');
+  const suffix = version.endsWith(NANO) ? `${WILDCARD}${NANO}` : WILDCARD;
+  for (let n = segs.length; n >= 1; n--) {
+    const k = `${segs.slice(0, n).join('.')}${suffix}`;
+    if (keys.has(k) && !out.includes(k)) out.push(k);
+  }
+  for (const k of [ANY, STAR]) if (keys.has(k) && !out.includes(k)) out.push(k);
+  return out;
+}
+
 /** Whether a version key would be chosen for a host reporting `version` if it were the only key. */
 export function versionKeyMatches(key: string, version: string): boolean {
   return selectVersionKey([key], version) !== undefined;

@@ -1,5 +1,6 @@
 // Rules for targets: platform names, architectures and version keys as the SSM Agent reports and matches
-// them, and one host mapped to two ZIPs.
+// them, `_any` spelt in another case, and one host mapped to two ZIPs. Keys that hide broader ones:
+// shadow.ts.
 import {
   classifyArch,
   classifyPlatform,
@@ -14,25 +15,39 @@ export function checkTargets(payloads: readonly PayloadModel[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   // A value listed once but expanded into many targets is reported once.
   const reported = new Set<string>();
-  const once = (key: string, d: Diagnostic | undefined) => {
-    if (!d || reported.has(key)) return;
-    reported.add(key);
-    out.push(d);
-  };
   const seen = new Map<string, { payload: PayloadModel; target: Target }>();
   for (const payload of payloads) {
     for (const t of payload.targets) {
+      const about = (d: Diagnostic): Diagnostic => ({ ...d, payload: payload.name, platforms: [t.platform] });
+      const once = (key: string, d: Diagnostic | undefined) => {
+        if (!d || reported.has(key)) return;
+        reported.add(key);
+        out.push(about(d));
+      };
       const pv = classifyPlatform(t.platform);
-      once(`p${at(t.fieldLocs.platform)}`, platformProblem(t, pv));
-      once(`a${at(t.fieldLocs.arch)}:${t.arch}`, archProblem(t));
-      once(`v${at(t.fieldLocs.version)}:${t.version}`, versionKeyProblem(t, pv));
+      once(`p${at(t.fieldLocs.platform)}`, anyCase(t, 'platform') ?? platformProblem(t, pv));
+      once(`a${at(t.fieldLocs.arch)}:${t.arch}`, anyCase(t, 'arch') ?? archProblem(t));
+      once(`v${at(t.fieldLocs.version)}:${t.version}`, anyCase(t, 'version') ?? versionKeyProblem(t, pv));
       const key = `${t.platform}\u0000${t.version}\u0000${t.arch}`;
       const prev = seen.get(key);
       if (!prev) seen.set(key, { payload, target: t });
-      else if (prev.payload.file !== payload.file) out.push(conflict(t, payload, prev));
+      else if (prev.payload.file !== payload.file) out.push(about(conflict(t, payload, prev)));
     }
   }
   return out;
+}
+
+/** `_ANY`, `_Any`, …: the agent compares keys with `_any` case-sensitively, so such a key matches no host. */
+export const isAnyCase = (key: string): boolean => key !== '_any' && key.toLowerCase() === '_any';
+
+function anyCase(t: Target, field: 'platform' | 'version' | 'arch'): Diagnostic | undefined {
+  const key = t[field];
+  if (!isAnyCase(key)) return undefined;
+  return diag(
+    'any-keyword-case',
+    t.fieldLocs[field],
+    `The ${field} key "${key}" matches no host: the agent's keyword _any is case-sensitive; did you mean "_any"?`,
+  );
 }
 
 const at = (l: Loc) => `${l.file}:${l.line}:${l.column}`;
@@ -63,8 +78,12 @@ function archProblem(t: Target): Diagnostic | undefined {
 }
 
 function versionKeyProblem(t: Target, pv: PlatformVerdict): Diagnostic | undefined {
-  // A misspelt platform (rhel) is checked as the platform it stands for (redhat).
-  const meant = pv.kind === 'unknown' && pv.suggestion ? pv.suggestion : t.platform;
+  // A misspelt platform (rhel) is checked as the platform it stands for (redhat), `_ANY` as `_any`.
+  const meant = isAnyCase(t.platform)
+    ? '_any'
+    : pv.kind === 'unknown' && pv.suggestion
+      ? pv.suggestion
+      : t.platform;
   const vv = classifyVersionKey(meant, t.version);
   const loc = t.fieldLocs.version;
   if (vv.kind === 'form') {
