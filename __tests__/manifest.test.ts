@@ -1,9 +1,12 @@
 // manifest.json: every problem of a hand-written manifest at its line, a deterministic serializer,
 // and the re-check of a built manifest.
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Ajv } from 'ajv';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import schema from '../schema/manifest.schema.json' with { type: 'json' };
+import { buildPackage } from '../src/package/build.js';
 import {
   buildManifest,
   MANIFEST_MAX_BYTES,
@@ -12,6 +15,8 @@ import {
   serializeManifest,
 } from '../src/package/manifest.js';
 import type { Diagnostic, Manifest } from '../src/package/types.js';
+import { sha256 } from './support/hash.js';
+import { cleanupTemp, goodManifest, manifestPackage, prebuiltPackage, tempDir } from './support/pkg.js';
 
 const SHA_A = 'a'.repeat(64);
 const SHA_B = 'b'.repeat(64);
@@ -255,6 +260,78 @@ describe('parseManifest', () => {
   });
 });
 
+describe("size and downloadLocation in a files entry (the agent's file type has both)", () => {
+  /** GOOD with `extra` added to the linux.zip entry (line 19). */
+  const withEntry = (extra: string) =>
+    GOOD.replace(
+      `"linux.zip": { "checksums": { "sha256": "${SHA_A}" } }`,
+      `"linux.zip": { "checksums": { "sha256": "${SHA_A}" }${extra} }`,
+    );
+  /** The 1-based column on line 19 where `needle` starts. */
+  const valueColumn = (text: string, needle: string) => text.split('\n')[18]!.indexOf(needle) + 1;
+
+  it('are accepted, as sample-ssm-converge and AWS write them; the size is kept with the place of its value', () => {
+    const text = withEntry(
+      ', "size": 1234, "downloadLocation": "https://example-bucket.s3.amazonaws.com/linux.zip"',
+    );
+    const { parsed, diagnostics } = parse(text);
+    expect(diagnostics).toEqual([]);
+    expect(parsed.manifest).toBeDefined();
+    const column = valueColumn(text, '1234');
+    expect(parsed.sizes).toEqual({
+      'linux.zip': { bytes: 1234, loc: { file: 'pkg/manifest.json', line: 19, column } },
+    });
+    expect(parse(withEntry(', "size": 0')).diagnostics).toEqual([]);
+  });
+
+  it.each([
+    ['"1234"', 'a string'],
+    ['-1', 'negative'],
+    ['12.5', 'a fraction'],
+    ['1234.0', 'a whole number written with a fraction'],
+    ['1.234e3', 'a whole number written with an exponent'],
+    ['null', 'null'],
+  ])('size %s (%s) is an error at its value: the agent could not read the manifest', (value) => {
+    const text = withEntry(`, "size": ${value}`);
+    const { parsed, diagnostics } = parse(text);
+    const d = only(diagnostics, 'manifest-schema');
+    expect(d).toMatchObject({
+      line: 19,
+      column: valueColumn(text, `"size": ${value}`) + 8,
+      severity: 'error',
+    });
+    expect(d.message).toContain('files["linux.zip"].size');
+    expect(d.message).toMatch(/integer|whole number/);
+    expect(parsed.sizes).toEqual({});
+  });
+
+  it('downloadLocation that is not a string is an error at its value', () => {
+    const d = only(parse(withEntry(', "downloadLocation": 5')).diagnostics, 'manifest-schema');
+    expect(d.message).toContain('files["linux.zip"].downloadLocation');
+    expect(d.message).toContain('string');
+  });
+
+  it('other unknown keys of a files entry are still errors', () => {
+    const d = only(parse(withEntry(', "sizes": 1234')).diagnostics, 'manifest-schema');
+    expect(d.message).toContain('unknown key `sizes`');
+    expect(d.message).toContain('`size`');
+  });
+
+  it('a built manifest carries neither (checksums only)', () => {
+    const m = buildManifest({
+      version: '1.0.0',
+      mappings: [
+        {
+          file: 'linux.zip',
+          sha256: SHA_A,
+          targets: [{ platform: 'amazon', version: '_any', arch: 'x86_64' }],
+        },
+      ],
+    });
+    expect(m.files).toEqual({ 'linux.zip': { checksums: { sha256: SHA_A } } });
+  });
+});
+
 describe('buildManifest and serializeManifest', () => {
   const mappings = [
     {
@@ -438,6 +515,15 @@ describe('the schema file', () => {
     const validate = strict.compile(schema);
     expect(validate(JSON.parse(GOOD))).toBe(true);
     expect(validate({ ...JSON.parse(GOOD), schemaVersion: '1.0' })).toBe(false);
+    const withSize = JSON.parse(GOOD);
+    withSize.files['linux.zip'] = {
+      ...withSize.files['linux.zip'],
+      size: 1,
+      downloadLocation: 'https://x/y.zip',
+    };
+    expect(validate(withSize), JSON.stringify(validate.errors)).toBe(true);
+    withSize.files['linux.zip'].size = '1';
+    expect(validate(withSize)).toBe(false);
   });
 });
 
@@ -499,5 +585,76 @@ describe('never throws', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('a stated `size`, through the build', () => {
+  afterAll(cleanupTemp);
+
+  /** prebuiltPackage with `size` (and a downloadLocation) added to linux.zip's entry. */
+  function prebuiltWithSize(size: (actual: number) => number): { root: string; actual: number } {
+    const root = prebuiltPackage();
+    const actual = statSync(path.join(root, 'linux.zip')).size;
+    const m = JSON.parse(readFileSync(path.join(root, 'manifest.json'), 'utf8'));
+    m.files['linux.zip'] = {
+      ...m.files['linux.zip'],
+      size: size(actual),
+      downloadLocation: 'https://x.example/linux.zip',
+    };
+    writeFileSync(path.join(root, 'manifest.json'), JSON.stringify(m, null, 2));
+    return { root, actual };
+  }
+
+  it('a prebuilt ZIP of the stated size passes; the manifest written keeps checksums only', async () => {
+    const { root } = prebuiltWithSize((n) => n);
+    const out = path.join(tempDir(), 'out');
+    const r = await buildPackage({ packageDir: root, cwd: root, outputDir: out });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.ok).toBe(true);
+    const written = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(written.files).toEqual({
+      'linux.zip': { checksums: { sha256: sha256(readFileSync(path.join(root, 'linux.zip'))) } },
+    });
+  });
+
+  it('file-size-mismatch: a prebuilt ZIP of another size, at the size value, with both numbers and the fix', async () => {
+    const { root, actual } = prebuiltWithSize((n) => n + 1);
+    const r = await buildPackage({ packageDir: root, cwd: root });
+    const d = only(r.diagnostics, 'file-size-mismatch');
+    expect(d).toMatchObject({
+      file: 'manifest.json',
+      line: 18,
+      severity: 'error',
+      payload: 'linux',
+      platforms: ['amazon'],
+    });
+    expect(d.message).toBe(
+      `manifest.json says size ${actual + 1} for linux.zip, but the ZIP is ${actual} bytes, so the manifest was written for another ZIP. Write ${actual} (and check its sha256), or remove \`size\`, which is optional.`,
+    );
+    expect(r.ok).toBe(false);
+  });
+
+  it('a ZIP built from a folder: the hand-written size is not checked, and dropped with a notice', async () => {
+    const text = goodManifest({
+      files: { 'linux.zip': { checksums: { sha256: 'a'.repeat(64) }, size: 1234 } },
+    });
+    const root = manifestPackage(text);
+    const validated = await buildPackage({ packageDir: root, cwd: root });
+    // (the stale sha256 a…a has a checksum-recomputed notice of its own)
+    const sized = validated.diagnostics.filter((d) => d.message.includes('says size'));
+    expect(sized).toHaveLength(1);
+    expect(validated.diagnostics.every((d) => d.rule === 'checksum-recomputed')).toBe(true);
+    const notice = sized[0]!;
+    expect(notice).toMatchObject({ severity: 'notice', file: 'manifest.json', line: 18 });
+    expect(notice.message).toContain('says size 1234 for linux.zip, which is built from the folder linux');
+    expect(notice.message).toContain('the built manifest leaves `size` out');
+    expect(validated.ok).toBe(true);
+    const out = path.join(tempDir(), 'out');
+    const built = await buildPackage({ packageDir: root, cwd: root, outputDir: out });
+    expect(built.ok).toBe(true);
+    expect(built.diagnostics.filter((d) => d.message.includes('says size 1234'))).toHaveLength(1);
+    const written = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(Object.keys(written.files['linux.zip'])).toEqual(['checksums']);
+    expect(built.output?.files[0]?.size).toBe(statSync(path.join(out, 'linux.zip')).size);
   });
 });

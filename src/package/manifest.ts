@@ -35,7 +35,15 @@ export interface ParsedManifest {
   fileLocs: Record<string, Loc>;
   /** Where the `version` value was written. */
   versionLoc?: Loc;
+  /** Every `size` a `files` entry states (a whole number of bytes), with where its value was written. */
+  sizes: Record<string, StatedSize>;
   raw: Buffer;
+}
+
+/** A `size` written in a `files` entry. */
+export interface StatedSize {
+  bytes: number;
+  loc: Loc;
 }
 
 const SCHEMA_CONTEXT = {
@@ -65,13 +73,15 @@ export function parseManifest(
   display: string,
 ): { parsed: ParsedManifest; diagnostics: Diagnostic[] } {
   const ds: Diagnostic[] = [];
-  const parsed: ParsedManifest = { targets: [], fileLocs: {}, raw };
+  const parsed: ParsedManifest = { targets: [], fileLocs: {}, sizes: {}, raw };
   if (raw.length > MANIFEST_MAX_BYTES)
     ds.push(diag('manifest-size', { file: display }, sizeMessage('is', raw.length)));
-  const tree = readTree(decode(raw, display, ds), display, ds);
+  const text = decode(raw, display, ds);
+  const tree = readTree(text, display, ds);
   if (tree) {
     ds.push(...schemaDiagnostics(tree));
     extract(tree, parsed, ds);
+    readSizes(tree, text, parsed, ds);
     const shapeBroken = ds.some(
       (d) => d.severity === 'error' && (d.rule === 'manifest-schema' || d.rule === 'manifest-syntax'),
     );
@@ -164,6 +174,24 @@ function toDiagnostic(p: SchemaProblem, tree: SourceTree): Diagnostic {
     );
   }
   if (e.keyword === 'pattern' && /\/checksums\/(sha256|md5)$/.test(p.pointer)) return checksumFormat(p, tree);
+  if (/^\/files\/[^/]+\/size$/.test(p.pointer) && (e.keyword === 'type' || e.keyword === 'minimum')) {
+    const why =
+      e.keyword === 'minimum'
+        ? 'a size is never negative'
+        : 'the agent reads `size` as an integer and cannot read the manifest otherwise';
+    return diag(
+      'manifest-schema',
+      p.loc,
+      `${pathText(p.pointer, tree.value)} is ${shown(e.data)}; write the ZIP's size in bytes as a plain whole number (e.g. 1048576, no quotes), or remove it: ${why}.`,
+    );
+  }
+  if (/^\/files\/[^/]+\/downloadLocation$/.test(p.pointer) && e.keyword === 'type') {
+    return diag(
+      'manifest-schema',
+      p.loc,
+      `${pathText(p.pointer, tree.value)} is ${shown(e.data)}; the agent reads \`downloadLocation\` as a string (it ignores it for your own packages): quote it, or remove it.`,
+    );
+  }
   if (e.keyword === 'additionalProperties' && e.instancePath === '') {
     return diag(
       'manifest-unknown-key',
@@ -183,6 +211,53 @@ function toDiagnostic(p: SchemaProblem, tree: SourceTree): Diagnostic {
     );
   }
   return diag('manifest-schema', p.loc, p.message);
+}
+
+/** A JSON value for a message, cut short. */
+function shown(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/**
+ * The `size` of each `files` entry. The agent decodes it into a Go int: a number written with a fraction or
+ * an exponent (`1024.0`, `1e3`) fails its whole manifest even where JSON Schema sees an integer.
+ */
+function readSizes(tree: SourceTree, text: string, parsed: ParsedManifest, ds: Diagnostic[]): void {
+  const files = getOwn(tree.value, 'files');
+  if (!isRecord(files)) return;
+  for (const [name, entry] of Object.entries(files)) {
+    const size = getOwn(entry, 'size');
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) continue; // the schema says so
+    const pointer = `/files/${escapePointer(name)}/size`;
+    const loc = locAt(tree, pointer);
+    const written = numberAt(text, loc);
+    if (written !== undefined && !/^(0|[1-9][0-9]*)$/.test(written)) {
+      ds.push(
+        diag(
+          'manifest-schema',
+          loc,
+          `${pathText(pointer, tree.value)} is written ${written.length > 40 ? `${written.slice(0, 40)}…` : written}; the agent reads \`size\` as an integer and rejects a fraction or an exponent, so it could not read the manifest at all. Write ${Number.isSafeInteger(size) ? size : 'the size in bytes'}.`,
+        ),
+      );
+      continue;
+    }
+    setOwn(parsed.sizes, name, { bytes: size, loc });
+  }
+}
+
+/** The number literal written at a line and column of the text, if one starts there. */
+function numberAt(text: string, loc: Loc): string | undefined {
+  if (loc.line === undefined || loc.column === undefined) return undefined;
+  let offset = 0;
+  for (let line = 1; line < loc.line; line++) {
+    const next = text.indexOf('\n', offset);
+    if (next < 0) return undefined;
+    offset = next + 1;
+  }
+  return /^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(
+    text.slice(offset + loc.column - 1, offset + loc.column + 400),
+  )?.[0];
 }
 
 function checksumFormat(p: SchemaProblem, tree: SourceTree): Diagnostic {

@@ -2,12 +2,15 @@
 // folders that look like payloads but are not declared.
 import { lexicalProblem } from '../contain.js';
 import type { TopFolder } from '../layout.js';
+import type { StatedSize } from '../manifest.js';
 import { isWindows } from '../platforms.js';
-import { MANIFEST, OUTPUT_MARKER } from '../stages/model.js';
+import { MANIFEST, OUTPUT_MARKER, type PackageModel } from '../stages/model.js';
+import { getOwn } from '../source/tree.js';
 import type { Diagnostic, Loc, PayloadEntry, PayloadModel } from '../types.js';
 import { shouldStore } from '../zip/entries.js';
 import { MAX_32, MAX_ENTRIES } from '../zip/format.js';
 import { diag } from './catalogue.js';
+import { checkInstallers } from './installer.js';
 import { checkScripts } from './scripts.js';
 
 export const FILE_PATTERN = /^[a-zA-Z0-9_\-.]{3,128}$/;
@@ -36,6 +39,7 @@ export async function checkPayload(p: PayloadModel): Promise<Diagnostic[]> {
   }
   if (p.source === 'folder') out.push(...writerLimits(p, content.entries));
   out.push(...(await checkScripts(p, files, content)));
+  out.push(...(await checkInstallers(p)));
   if (p.targets.some((t) => isWindows(t.platform)))
     out.push(...windowsPaths(content.entries), ...caseCollisions(content.entries));
   return out;
@@ -168,3 +172,30 @@ export function checkFileSize(file: string, size: number, loc: Loc, built: boole
 }
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+
+/**
+ * The `size` of a `files` entry in a hand-written manifest. A prebuilt ZIP must have it (file-size-mismatch).
+ * A ZIP built from a folder has no size until it is built: its stated size is not checked, and the built
+ * manifest, like every manifest the build writes, lists checksums only (SSM records each attachment's size
+ * itself when it copies it), so the notice says the value is dropped.
+ */
+export function checkStatedSizes(model: PackageModel): Diagnostic[] {
+  const { source } = model;
+  if (source.kind !== 'manifest') return [];
+  const out: Diagnostic[] = [];
+  for (const p of model.payloads) {
+    const stated = getOwn(source.parsed.sizes, p.file) as StatedSize | undefined;
+    if (!stated) continue;
+    const about = { payload: p.name, platforms: [...new Set(p.targets.map((t) => t.platform))] };
+    if (p.source === 'zip') {
+      const actual = model.prebuilt.get(p.file)?.size;
+      if (actual === undefined || actual === stated.bytes) continue;
+      const message = `${MANIFEST} says size ${stated.bytes} for ${p.file}, but the ZIP is ${actual} bytes, so the manifest was written for another ZIP. Write ${actual} (and check its sha256), or remove \`size\`, which is optional.`;
+      out.push({ ...diag('file-size-mismatch', stated.loc, message), ...about });
+    } else {
+      const message = `${MANIFEST} says size ${stated.bytes} for ${p.file}, which is built from the folder ${p.display}: its size is known only once built, so the value is not checked and the built manifest leaves \`size\` out (SSM records each file's size itself). Remove it, or ship the prebuilt ZIP.`;
+      out.push({ ...diag('checksum-recomputed', stated.loc, message), ...about });
+    }
+  }
+  return out;
+}
