@@ -6,7 +6,7 @@
 // commands on stdout are the ones @actions/core writes here, with its own escaping.
 import * as core from '@actions/core';
 import { credentialValues, scrubSecrets } from '../errors.js';
-import type { ActionReport } from '../report/action.js';
+import { type ActionReport, ANNOTATIONS_PER_LEVEL } from '../report/action.js';
 import { logLines } from '../report/escape.js';
 
 export const getInput = (name: string): string => core.getInput(name);
@@ -39,19 +39,33 @@ function annotate(a: ActionReport['annotations'][number]): void {
   else core.notice(message, props);
 }
 
+/**
+ * GitHub shows 10 annotations of each level per step and 50 per job; the report keeps within that already
+ * (renderAction), and this is the guard: an annotation over the limit is written as a plain log line.
+ */
+function annotator(failing: boolean): (a: ActionReport['annotations'][number]) => void {
+  // The failure is an error annotation too (core.setFailed), written last.
+  const used = { error: failing ? 1 : 0, warning: 0, notice: 0 };
+  return (a) => {
+    if (used[a.level] >= ANNOTATIONS_PER_LEVEL) return info(`${a.level}: ${a.message}`);
+    used[a.level]++;
+    annotate(a);
+  };
+}
+
 /** Writes a report. The summary file is optional: outside a job (or when it cannot be written) it is skipped. */
 export async function emit(r: ActionReport): Promise<void> {
+  const note = annotator(r.failed !== undefined);
   for (const [name, value] of r.outputs) core.setOutput(name, clean(value));
-  for (const a of r.annotations) annotate(a);
+  for (const a of r.annotations) note(a);
   for (const line of r.debug) core.debug(clean(line));
   for (const line of r.log) info(line);
   if (process.env.GITHUB_STEP_SUMMARY) {
     try {
       await core.summary.addRaw(clean(r.summary)).write();
     } catch (e) {
-      core.warning(
-        clean(`The job summary could not be written: ${e instanceof Error ? e.message : String(e)}`),
-      );
+      const message = `The job summary could not be written: ${e instanceof Error ? e.message : String(e)}`;
+      note({ level: 'warning', message, props: undefined });
     }
   }
   if (r.failed !== undefined) core.setFailed(clean(r.failed));

@@ -3,7 +3,15 @@
 import path from 'node:path';
 import { changedAnything } from '../aws/progress.js';
 import type { Outcome } from '../modes/outcome.js';
-import { type AnnotationProps, annotationProps, countBySeverity, plural } from './diagnostics.js';
+import type { Diagnostic } from '../package/types.js';
+import {
+  type AnnotationProps,
+  annotationProps,
+  CLI_PLACES,
+  countBySeverity,
+  otherPlaces,
+  plural,
+} from './diagnostics.js';
 import { oneLine } from './escape.js';
 import { headline, withHint } from './headline.js';
 import { previewText } from './preview.js';
@@ -18,6 +26,7 @@ export interface Annotation {
 export interface ActionReport {
   /** Step outputs, in a stable order. */
   outputs: [string, string][];
+  /** At most ANNOTATIONS_PER_LEVEL of each level, counting the failure (an error annotation) too. */
   annotations: Annotation[];
   /** Plain log lines (`core.info`). */
   log: string[];
@@ -86,15 +95,59 @@ function outputs(o: Outcome): [string, string][] {
   return out.map(([k, v]) => [k, k === 'files' ? v : oneLine(v)]);
 }
 
-function annotations(o: Outcome): Annotation[] {
-  const out: Annotation[] = (o.build?.diagnostics ?? []).map((d) => ({
-    level: d.severity,
-    message: d.message,
-    props: annotationProps(d),
-  }));
+/** GitHub shows at most 10 annotations of each level (error, warning, notice) per step, and 50 per job. */
+export const ANNOTATIONS_PER_LEVEL = 10;
+
+type Level = Annotation['level'];
+
+/** A finding as an annotation at its first place; a grouped one says where else it is. */
+function findingAnnotation(d: Diagnostic): Annotation {
+  const n = d.also?.length ?? 0;
+  const where =
+    n > 0 ? ` (also in ${plural(n, 'other place')}: ${otherPlaces(d, CLI_PLACES).join(', ')})` : '';
+  return { level: d.severity, message: `${d.message}${where}`, props: annotationProps(d) };
+}
+
+/**
+ * The annotations, within GitHub's limits: per level, the most important findings first (the diagnostics are
+ * in that order already), and the slots of the step's own annotations kept free: the failure (an error, from
+ * `failing`), the artifact warning and, when findings are left out, one last notice that says how many.
+ */
+function annotations(o: Outcome, failing: boolean): Annotation[] {
+  const own: Annotation[] = [];
   if (o.artifact?.status === 'exists' && o.artifact.reason)
-    out.push({ level: 'warning', message: o.artifact.reason, props: { title: 'artifact exists' } });
+    own.push({ level: 'warning', message: o.artifact.reason, props: { title: 'artifact exists' } });
+  const ds = o.build?.diagnostics ?? [];
+  const used: Record<Level, number> = { error: failing ? 1 : 0, warning: 0, notice: 0 };
+  for (const a of own) used[a.level]++;
+  const room = (l: Level) => Math.max(0, ANNOTATIONS_PER_LEVEL - used[l]);
+  const c = countBySeverity(ds);
+  const cut = c.errors > room('error') || c.warnings > room('warning') || c.notices > room('notice');
+  if (cut) used.notice++;
+  const left: Record<Level, number> = { error: 0, warning: 0, notice: 0 };
+  const out: Annotation[] = [];
+  for (const d of ds) {
+    if (room(d.severity) === 0) left[d.severity]++;
+    else {
+      used[d.severity]++;
+      out.push(findingAnnotation(d));
+    }
+  }
+  out.push(...own);
+  if (cut) out.push({ level: 'notice', message: moreText(left), props: { title: 'more problems' } });
   return out;
+}
+
+/** "891 more errors and 30 more warnings are listed in the job summary …" */
+function moreText(left: Record<Level, number>): string {
+  const parts = [
+    left.error > 0 ? plural(left.error, 'more error') : '',
+    left.warning > 0 ? plural(left.warning, 'more warning') : '',
+    left.notice > 0 ? plural(left.notice, 'more notice') : '',
+  ].filter((p) => p !== '');
+  const list = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : (parts[0] ?? '');
+  const verb = parts.length === 1 && list.startsWith('1 ') ? 'is' : 'are';
+  return `${list} ${verb} listed in the job summary (GitHub shows ${ANNOTATIONS_PER_LEVEL} annotations of each kind per step).`;
 }
 
 /** One value per line: every name is oneLine'd here, and the runner makes each line safe again (logLine). */
@@ -139,12 +192,13 @@ export function renderAction(o: Outcome, cwd = process.cwd()): ActionReport {
     const cause = f.error.cause;
     debug.push(cause instanceof Error && cause.stack ? cause.stack : String(cause ?? f.error.stack));
   }
+  const failed = failureMessage(o);
   return {
     outputs: outputs(o),
-    annotations: annotations(o),
+    annotations: annotations(o, failed !== undefined),
     log: logLines(o, cwd),
     debug,
     summary: summaryMarkdown(o),
-    failed: failureMessage(o),
+    failed,
   };
 }

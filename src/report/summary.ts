@@ -2,8 +2,10 @@
 // what to do, what changed, the problems, the files and the host preview (collapsed).
 import type { ActionError } from '../errors.js';
 import type { Outcome } from '../modes/outcome.js';
+import { placesOf } from '../package/group.js';
+import type { PreviewRow } from '../package/hosts.js';
 import type { Diagnostic } from '../package/types.js';
-import { countBySeverity, plural } from './diagnostics.js';
+import { countBySeverity, placeText, plural } from './diagnostics.js';
 import { mdCode, mdProse, mdText, mdUrl } from './escape.js';
 import { changeList, headline } from './headline.js';
 import { previewMarkdown } from './preview.js';
@@ -14,13 +16,96 @@ const ICON: Record<Diagnostic['severity'], string> = {
   notice: 'ℹ️ notice',
 };
 
+/** The job summary's hard cap, whatever the package: half of the 1 MiB GitHub accepts per step. */
+export const SUMMARY_MAX_BYTES = 512 * 1024;
+/** Findings in the open problems table; the others are in a collapsed section below it. */
+export const TOP_FINDINGS = 50;
+/** Other places listed for a grouped finding (the rest are counted). */
+export const PLACES_LISTED = 20;
+/** Characters of a message shown in the table (messages quote names from the package, of any length). */
+const MESSAGE_CHARS = 2000;
+/** Hosts in the preview table (the config can add any number); the CLI prints them all. */
+const PREVIEW_HOSTS = 500;
+
+const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
+
+/** The first `max` characters of `s` (never half a surrogate pair), with `…` when it was longer. */
+function clip(s: string, max: number): string {
+  if (s.length <= max) return s;
+  return `${Array.from(s.slice(0, max + 1))
+    .slice(0, max - 1)
+    .join('')}…`;
+}
+
+/** A grouped finding's other places, collapsed: the first PLACES_LISTED, then how many more. */
+function placesCell(d: Diagnostic): string {
+  const also = d.also ?? [];
+  if (also.length === 0) return '';
+  const shown = also.slice(0, PLACES_LISTED).map((l) => mdCode(placeText(d, l)));
+  if (also.length > shown.length) shown.push(`and ${also.length - shown.length} more`);
+  return ` <details><summary>and ${plural(also.length, 'more place')}</summary>${shown.join('<br>')}</details>`;
+}
+
+function findingRow(d: Diagnostic): string {
+  const where = d.file ? mdCode(`${d.file}${d.line ? `:${d.line}` : ''}`) : '';
+  return `| ${ICON[d.severity]} | ${mdCode(d.rule)} | ${where}${placesCell(d)} | ${mdText(clip(d.message, MESSAGE_CHARS))} |`;
+}
+
+const TABLE_HEAD = ['| Severity | Rule | Where | Message |', '| --- | --- | --- | --- |'];
+
 export function diagnosticsTable(ds: readonly Diagnostic[]): string {
   if (ds.length === 0) return 'No problems found.\n';
-  const rows = ds.map((d) => {
-    const where = d.file ? mdCode(`${d.file}${d.line ? `:${d.line}` : ''}`) : '';
-    return `| ${ICON[d.severity]} | ${mdCode(d.rule)} | ${where} | ${mdText(d.message)} |`;
-  });
-  return ['| Severity | Rule | Where | Message |', '| --- | --- | --- | --- |', ...rows, ''].join('\n');
+  return [...TABLE_HEAD, ...ds.map(findingRow), ''].join('\n');
+}
+
+/**
+ * The problems, in at most `budget` bytes: the counts, the first TOP_FINDINGS findings (most important
+ * first), the others collapsed; what does not fit is counted, with where to see it all.
+ */
+function problemsSection(o: Outcome, ds: readonly Diagnostic[], budget: number): string[] {
+  const c = countBySeverity(ds);
+  const places = ds.reduce((n, d) => n + placesOf(d), 0);
+  const grouped =
+    places > ds.length
+      ? ` Identical findings in several files are listed once, with their other places: ${plural(places, 'place')} in all.`
+      : '';
+  const out = [
+    '### Problems',
+    '',
+    `${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')}, ${plural(c.notices, 'notice')}.${grouped}`,
+    '',
+  ];
+  if (ds.length === 0) return [...out, 'No problems found.', ''];
+  let left = budget - bytes(out.join('\n')) - 2048; // the headers, the closing lines and the last sentence
+  const fit = (rows: string[], from: number, to: number): number => {
+    let i = from;
+    for (; i < to; i++) {
+      const row = findingRow(ds[i] as Diagnostic);
+      const size = bytes(row) + 1;
+      if (size > left) break;
+      left -= size;
+      rows.push(row);
+    }
+    return i;
+  };
+  const top: string[] = [];
+  const open = Math.min(TOP_FINDINGS, ds.length);
+  let shown = fit(top, 0, open);
+  if (top.length > 0) out.push(...TABLE_HEAD, ...top, '');
+  if (shown === open && shown < ds.length) {
+    const rest: string[] = [];
+    shown = fit(rest, shown, ds.length);
+    if (rest.length > 0)
+      out.push(details(plural(rest.length, 'more finding'), [...TABLE_HEAD, ...rest].join('\n')));
+  }
+  if (shown < ds.length) {
+    const dir = o.packageDir ? ` ${o.packageDir}` : '';
+    out.push(
+      `**${plural(ds.length - shown, 'more finding')} ${ds.length - shown === 1 ? 'is' : 'are'} not shown**, to keep this summary under ${SUMMARY_MAX_BYTES / 1024} KiB: ${mdCode(`distributor validate${dir}`, false)} lists every finding (${mdCode('--json', false)} with every place).`,
+      '',
+    );
+  }
+  return out;
 }
 
 /** A collapsed section: `<details>` with a plain-text summary line. */
@@ -79,10 +164,11 @@ function publishSection(o: Outcome): string[] {
       'Default version',
       `${mdText(p.defaultVersion)}${p.defaultVersion === p.documentVersion ? ' (this version)' : ''}`,
     ],
-    ['Attachments', mdCode(`${p.s3Uri}/`)],
+    ['Attachments', p.s3Uri ? mdCode(`${p.s3Uri}/`) : '—'],
   ];
   const changes = changeList(o);
   const out = ['| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`), ''];
+  for (const n of p.notices ?? []) out.push(`ℹ️ ${mdText(n)}`, '');
   out.push('### Changes', '');
   if (changes.length === 0)
     out.push('Nothing changed in AWS: the version was already published as it is.', '');
@@ -101,36 +187,43 @@ function artifactLine(o: Outcome): string[] {
 
 export function summaryMarkdown(o: Outcome): string {
   const h = headline(o);
-  const parts = [`## ${h.ok ? '✅' : '❌'} ${mdText(h.text)}`, ''];
-  if (o.failure?.type === 'error') parts.push(...errorSection(o.failure.error));
+  const head = [`## ${h.ok ? '✅' : '❌'} ${mdText(h.text)}`, ''];
+  const before = [...head];
+  if (o.failure?.type === 'error') before.push(...errorSection(o.failure.error));
   const partial = o.progress ? changeList(o) : [];
   if (partial.length > 0) {
-    parts.push('### Changed before the failure', '', ...partial.map((c) => `- ${mdText(c)}`), '');
-    parts.push('A re-run resumes from here: what is already in AWS is checked, not done again.', '');
+    before.push('### Changed before the failure', '', ...partial.map((c) => `- ${mdText(c)}`), '');
+    before.push('A re-run resumes from here: what is already in AWS is checked, not done again.', '');
   }
-  parts.push(...publishSection(o));
+  before.push(...publishSection(o));
   const b = o.build;
-  if (b) {
-    const c = countBySeverity(b.diagnostics);
-    parts.push(
-      '### Problems',
-      '',
-      `${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')}, ${plural(c.notices, 'notice')}.`,
-      '',
-      diagnosticsTable(b.diagnostics),
-    );
-  }
-  parts.push(...filesSection(o));
-  if (b && b.preview.length > 0) {
-    const got = b.preview.filter((r) => r.file !== undefined).length;
-    parts.push(
-      details(
-        `Which ZIP each host gets (${got} of ${b.preview.length} hosts get one)`,
-        'The SSM Agent’s own matching (platform → version → architecture, no backtracking) over common OS identities:\n\n' +
-          previewMarkdown(b.preview),
-      ),
-    );
-  }
-  parts.push(...artifactLine(o));
-  return parts.join('\n');
+  const after = [...filesSection(o)];
+  if (b && b.preview.length > 0) after.push(previewSection(b.preview));
+  after.push(...artifactLine(o));
+  const fixed = bytes([...before, ...after].join('\n'));
+  const problems = b ? problemsSection(o, b.diagnostics, SUMMARY_MAX_BYTES - fixed - 1024) : [];
+  const text = [...before, ...problems, ...after].join('\n');
+  if (bytes(text) <= SUMMARY_MAX_BYTES) return text;
+  // Only a pathological outcome gets here (the sections but the problems are small): say so, in one line.
+  return [
+    ...head,
+    `The full summary would be over ${SUMMARY_MAX_BYTES / 1024} KiB; ${mdCode(`distributor validate ${o.packageDir}`, false)} prints the whole result.`,
+    '',
+  ].join('\n');
+}
+
+/** Which ZIP each host gets, collapsed; at most PREVIEW_HOSTS hosts. */
+function previewSection(rows: readonly PreviewRow[]): string {
+  const got = rows.filter((r) => r.file !== undefined).length;
+  const shown = rows.slice(0, PREVIEW_HOSTS);
+  const more =
+    rows.length > shown.length
+      ? `\n\n${plural(rows.length - shown.length, 'more host')} not shown; the command line's ${mdCode('distributor validate', false)} lists them all.`
+      : '';
+  return details(
+    `Which ZIP each host gets (${got} of ${rows.length} hosts get one)`,
+    'The SSM Agent’s own matching (platform → version → architecture, no backtracking) over common OS identities:\n\n' +
+      previewMarkdown(shown) +
+      more,
+  );
 }
