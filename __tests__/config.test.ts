@@ -59,7 +59,12 @@ describe('valid configs', () => {
     expect(c.version?.loc.line).toBe(3);
     expect(c.publisher).toBe('Acme Corp');
     expect(c.description).toBe('The Acme agent');
-    expect(c.rules).toEqual({ 'sh-pipefail': 'off', symlink: 'error' });
+    // A plain severity is one unscoped entry.
+    expect(c.rules).toEqual({
+      'sh-pipefail': [{ severity: 'off', loc: { file: 'pkg/distributor.yaml', line: 20, column: 3 } }],
+      symlink: [{ severity: 'error', loc: { file: 'pkg/distributor.yaml', line: 21, column: 3 } }],
+    });
+    expect(c.previewHosts).toEqual([]);
 
     const [linux, win] = c.payloads;
     expect(linux).toMatchObject({ name: 'linux', path: 'linux', file: 'linux.zip', exclude: ['**/*.md'] });
@@ -483,7 +488,12 @@ describe('exclude patterns', () => {
   it.each([
     ['tests/**', 'tests', true],
     ['tests/**', 'tests/a/b', true],
-    ['*.md', 'a/b.md', false],
+    // As in .gitignore: no slash (but a trailing one) matches at any depth; a slash anchors.
+    ['*.md', 'a/b.md', true],
+    ['/*.md', 'a/b.md', false],
+    ['/*.md', 'b.md', true],
+    ['docs/*.md', 'docs/a.md', true],
+    ['docs/*.md', 'x/docs/a.md', false],
     ['*.md', '.x.md', true],
     ['**/*.md', 'x.md', true],
     ['**/*.md', 'a/b/x.md', true],
@@ -493,8 +503,11 @@ describe('exclude patterns', () => {
     ['a**b', 'axyb', true],
     ['a**b', 'ax/yb', false],
     ['./a', 'a', true],
-    ['/a', 'a', false],
+    ['./a', 'x/a', false],
+    ['/a', 'a', true],
+    ['/a', 'x/a', false],
     ['a/', 'a', false],
+    ['a/', 'x/a', false],
     ['?', 'é', true],
     ['a?c', 'a/c', false],
     ['[a-c]x', 'bx', true],
@@ -509,10 +522,39 @@ describe('exclude patterns', () => {
     ['f{1..3}', 'f2', true],
     ['f{3..1}', 'f4', false],
     ['{a..c}', 'b', true],
-    ['!keep.txt', 'other', true],
+    // `!` alone excludes nothing: it only brings back what an earlier pattern left out.
+    ['!keep.txt', 'other', false],
     ['!keep.txt', 'keep.txt', false],
   ])('%s matches %s: %s', (pattern, p, expected) => {
     expect(globMatcher([pattern])(p)).toBe(expected);
+  });
+
+  it('a trailing slash matches folders only, asking whether the path is one only when it would match', () => {
+    const m = globMatcher(['build/', 'docs/out/']);
+    let asked = 0;
+    const folder = (v: boolean) => () => {
+      asked++;
+      return v;
+    };
+    expect(m('build', true)).toBe(true);
+    expect(m('a/b/build', true)).toBe(true);
+    expect(m('a/b/build', false)).toBe(false);
+    expect(m('docs/out', true)).toBe(true);
+    expect(m('x/docs/out', true)).toBe(false);
+    expect(m('src/main.c', folder(true))).toBe(false);
+    expect(asked).toBe(0);
+    expect(m('build', folder(true))).toBe(true);
+    expect(asked).toBe(1);
+  });
+
+  it('the last matching pattern decides: `!` brings back what an earlier one left out', () => {
+    const m = globMatcher(['*.log', '!keep.log', 'logs/keep.log']);
+    expect(m('a/b.log')).toBe(true);
+    expect(m('keep.log')).toBe(false);
+    expect(m('x/keep.log')).toBe(false);
+    expect(m('logs/keep.log')).toBe(true);
+    expect(m('notes.txt')).toBe(false);
+    expect(globMatcher(['\\!x'])('!x')).toBe(true);
   });
 
   it('refuses what cannot be matched safely', () => {

@@ -4,12 +4,16 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import configSchema from '../../schema/distributor.schema.json' with { type: 'json' };
 import { patternProblem } from './glob.js';
+import type { HostIdentity } from './hosts.js';
 import { diag, isOverridable, sortDiagnostics } from './rules/catalogue.js';
+import type { RuleOverrides, RuleSetting } from './rules/overrides.js';
 import { readJson } from './source/json.js';
-import { schemaProblems } from './source/schema.js';
+import { type SchemaProblem, schemaProblems } from './source/schema.js';
+import { didYouMean } from './source/suggest.js';
 import {
   type DuplicateHandler,
   escapePointer,
+  getOwn,
   locAt,
   pathText,
   setOwn,
@@ -27,8 +31,10 @@ export interface PayloadConfig {
   path: string;
   /** Where `path` was written, or the payload key when it was not. */
   pathLoc: Loc;
-  /** ZIP name (default: `<key>.zip`). */
+  /** ZIP name (default: `<key>.zip`), as written: `{version}` in it is replaced when the version is decided. */
   file: string;
+  /** Whether `file` holds the `{version}` placeholder. */
+  versioned: boolean;
   /** Where `file` was written, or the payload key when it was not. */
   fileLoc: Loc;
   exclude: string[];
@@ -44,8 +50,21 @@ export interface PackageConfig {
   publisher?: string;
   description?: string;
   payloads: PayloadConfig[];
-  rules: Record<string, Severity | 'off'>;
+  /** `rules:`, each entry a list (a plain severity is one unscoped entry). */
+  rules: RuleOverrides;
+  /** `preview-hosts:`: the fleet's own identities, added to the preview, each with where it was written. */
+  previewHosts: PreviewHost[];
 }
+
+export interface PreviewHost extends HostIdentity {
+  loc: Loc;
+}
+
+/** The one placeholder `file:` may hold. */
+export const VERSION_PLACEHOLDER = '{version}';
+
+/** At most this many `preview-hosts:` entries (each is resolved against the mapping). */
+export const MAX_PREVIEW_HOSTS = 500;
 
 export const CONFIG_FILES = ['distributor.yaml', 'distributor.yml', 'distributor.json'] as const;
 
@@ -83,11 +102,33 @@ export function parseConfig(
     emptyHints: emptyHints(format),
     keyNouns: { '/rules': 'rule id' },
   });
-  for (const p of problems) ds.push(diag('config-schema', p.loc, p.message));
+  for (const p of problems) ds.push(friendlier(p, tree));
   if (ds.length > 0) return { diagnostics: sortDiagnostics(ds) };
   const config = toConfig(tree, display, ds);
   if (ds.length > 0) return { diagnostics: sortDiagnostics(ds) };
   return { config, diagnostics: fixedRules(tree, config) };
+}
+
+/** Schema problems that say more than the schema keyword can: control characters, the host list's cap. */
+function friendlier(p: SchemaProblem, tree: SourceTree): Diagnostic {
+  const where = pathText(p.pointer, tree.value);
+  const { keyword } = p.error;
+  if (keyword === 'pattern' && p.pointer.startsWith('/preview-hosts/')) {
+    const message = `${where}: contains a control character or a line break; write it as one line of printable text.`;
+    return diag('config-schema', p.loc, message);
+  }
+  if (keyword === 'required' && /^\/preview-hosts\/\d+$/.test(p.pointer)) {
+    const prop = String((p.error.params as { missingProperty?: unknown }).missingProperty);
+    const example = getOwn({ platform: 'ubuntu', version: '24.04', arch: 'x86_64' }, prop) ?? '…';
+    const message = `${where}: missing \`${prop}\`; add it as the SSM Agent reports it, e.g. \`${prop}: ${String(example)}\`.`;
+    return diag('config-schema', p.loc, message);
+  }
+  if (keyword === 'maxItems' && p.pointer === '/preview-hosts') {
+    const n = Array.isArray(p.error.data) ? p.error.data.length : 0;
+    const message = `${where}: lists ${n} hosts; at most ${MAX_PREVIEW_HOSTS} are allowed. Keep one host per distinct platform, version and architecture.`;
+    return diag('config-schema', locAt(tree, p.pointer, true), message);
+  }
+  return diag('config-schema', p.loc, p.message);
 }
 
 /** A `rules:` entry for a rule that cannot be changed is ignored, and says so at its line. */
@@ -165,6 +206,18 @@ interface RawTarget {
   version: string | string[];
   arch: string | string[];
 }
+interface RawScope {
+  severity: Severity | 'off';
+  payloads?: string[];
+  platforms?: string[];
+}
+type RawRuleEntry = Severity | 'off' | RawScope;
+interface RawHost {
+  platform: string;
+  version: string;
+  arch: string;
+  label?: string;
+}
 interface RawPayload {
   path?: string;
   file?: string;
@@ -177,25 +230,29 @@ interface RawConfig {
   publisher?: string;
   description?: string;
   payloads: Record<string, RawPayload>;
-  rules?: Record<string, Severity | 'off'>;
+  rules?: Record<string, RawRuleEntry | RawRuleEntry[]>;
+  'preview-hosts'?: RawHost[];
 }
 
 /** From the validated tree to the typed config; two payloads with one ZIP name, or too many targets, go to `ds`. */
 function toConfig(tree: SourceTree, display: string, ds: Diagnostic[]): PackageConfig {
   const raw = tree.value as RawConfig;
-  const config: PackageConfig = { file: display, payloads: [], rules: {} };
+  const config: PackageConfig = { file: display, payloads: [], rules: {}, previewHosts: [] };
   if (raw.name !== undefined) config.name = { value: String(raw.name), loc: locAt(tree, '/name') };
   if (raw.version !== undefined)
     config.version = { value: String(raw.version), loc: locAt(tree, '/version') };
   if (raw.publisher !== undefined) config.publisher = String(raw.publisher);
   if (raw.description !== undefined) config.description = String(raw.description);
-  for (const [rule, sev] of Object.entries(raw.rules ?? {})) setOwn(config.rules, rule, sev);
+  config.previewHosts = previewHosts(tree, raw['preview-hosts'] ?? []);
 
   const budget = { total: 0 };
   const byFile = new Map<string, PayloadConfig>();
   for (const [key, p] of Object.entries(raw.payloads)) {
     const payload = toPayload(tree, key, p, budget);
-    ds.push(...excludeProblems(tree, key, payload.exclude));
+    ds.push(
+      ...excludeProblems(tree, key, payload.exclude),
+      ...placeholderProblems(tree, payload, p.file !== undefined),
+    );
     const other = byFile.get(payload.file);
     if (other) {
       ds.push(
@@ -209,6 +266,7 @@ function toConfig(tree: SourceTree, display: string, ds: Diagnostic[]): PackageC
     byFile.set(payload.file, payload);
     config.payloads.push(payload);
   }
+  config.rules = ruleSettings(tree, raw.rules ?? {}, config.payloads, ds);
   if (budget.total > MAX_TARGETS) {
     ds.push(
       diag(
@@ -219,6 +277,98 @@ function toConfig(tree: SourceTree, display: string, ds: Diagnostic[]): PackageC
     );
   }
   return config;
+}
+
+/** `rules:` as lists of entries; a scope naming no payload, or a platform no target has, goes to `ds`. */
+function ruleSettings(
+  tree: SourceTree,
+  raw: Record<string, RawRuleEntry | RawRuleEntry[]>,
+  payloads: readonly PayloadConfig[],
+  ds: Diagnostic[],
+): RuleOverrides {
+  // A name is a payload's key first, else a ZIP name as written, else a ZIP name without `.zip`.
+  const names = new Map<string, Set<string>>();
+  // A finding names its payload by key; a ZIP name that is another payload's key never stands for this one.
+  const keys = new Set(payloads.map((p) => p.name));
+  const forms = payloads.map((p) => [
+    p.name,
+    ...[p.file, p.file.replace(/\.zip$/i, '')].filter((n) => n === p.name || !keys.has(n)),
+  ]);
+  for (const form of [0, 1, 2])
+    for (const f of forms) {
+      const n = f[form];
+      if (n !== undefined && !names.has(n)) names.set(n, new Set(f));
+    }
+  const platforms = [...new Set(payloads.flatMap((p) => p.targets.map((t) => t.platform)))];
+  const out: Record<string, RuleSetting[]> = {};
+  for (const [rule, value] of Object.entries(raw)) {
+    const rptr = `/rules/${escapePointer(rule)}`;
+    const list = Array.isArray(value) ? value : [value];
+    const settings = list.map((entry, i): RuleSetting => {
+      const eptr = Array.isArray(value) ? `${rptr}/${i}` : rptr;
+      const loc = locAt(tree, eptr, !Array.isArray(value));
+      if (typeof entry === 'string') return { severity: entry, loc };
+      const s: RuleSetting = { severity: entry.severity, loc };
+      if (entry.payloads) {
+        const set = new Set<string>();
+        entry.payloads.forEach((n, j) => {
+          const known = names.get(String(n));
+          if (known) for (const k of known) set.add(k);
+          else ds.push(unknownScope(tree, `${eptr}/payloads/${j}`, String(n), 'payload', [...names.keys()]));
+        });
+        s.payloads = set;
+      }
+      if (entry.platforms) {
+        entry.platforms.forEach((n, j) => {
+          if (!platforms.includes(String(n)))
+            ds.push(unknownScope(tree, `${eptr}/platforms/${j}`, String(n), 'platform', platforms));
+        });
+        s.platforms = new Set(entry.platforms.map(String));
+      }
+      return s;
+    });
+    setOwn(out, rule, settings);
+  }
+  return out;
+}
+
+function unknownScope(
+  tree: SourceTree,
+  ptr: string,
+  name: string,
+  what: 'payload' | 'platform',
+  known: readonly string[],
+): Diagnostic {
+  const guess = didYouMean(name, known);
+  const where = pathText(ptr, tree.value);
+  const message =
+    what === 'payload'
+      ? `${where}: there is no payload \`${name}\`${guess ? `; did you mean \`${guess}\`?` : '.'} Name a key under \`payloads\` (or its ZIP name).`
+      : `${where}: no target has the platform \`${name}\`, so this entry would never apply${guess ? `; did you mean \`${guess}\`?` : '.'} Name a platform of the targets (${known.map((k) => `\`${k}\``).join(', ')}).`;
+  return diag('config-schema', locAt(tree, ptr), message);
+}
+
+/** The `preview-hosts:` entries; the label defaults to "platform version arch". */
+function previewHosts(tree: SourceTree, raw: readonly RawHost[]): PreviewHost[] {
+  return raw.map((h, i) => {
+    const [platform, version, arch] = [String(h.platform), String(h.version), String(h.arch)];
+    const label = h.label !== undefined ? String(h.label) : `${platform} ${version} ${arch}`;
+    return { label, platform, version, arch, loc: locAt(tree, `/preview-hosts/${i}`) };
+  });
+}
+
+/** `{…}` in a written `file:` other than `{version}` is config-schema at the `file:` line. */
+function placeholderProblems(tree: SourceTree, p: PayloadConfig, written: boolean): Diagnostic[] {
+  if (!written) return [];
+  const out: Diagnostic[] = [];
+  const where = pathText(`/payloads/${escapePointer(p.name)}/file`, tree.value);
+  for (const m of p.file.matchAll(/\{([^{}]*)\}/g)) {
+    if (m[0] === VERSION_PLACEHOLDER) continue;
+    const guess = didYouMean(m[1]!, ['version']) ? `; did you mean \`${VERSION_PLACEHOLDER}\`?` : '.';
+    const message = `${where}: unknown placeholder \`${m[0]}\`${guess} The only placeholder is \`${VERSION_PLACEHOLDER}\`, replaced by the package version.`;
+    out.push(diag('config-schema', p.fileLoc, message));
+  }
+  return out;
 }
 
 /** Patterns that cannot be matched safely (too long, too many alternatives, extglobs) are config-schema errors. */
@@ -263,6 +413,7 @@ function toPayload(tree: SourceTree, key: string, p: RawPayload, budget: { total
     path: p.path ?? key,
     pathLoc: p.path !== undefined ? locAt(tree, `${ptr}/path`) : loc,
     file: p.file ?? `${key}.zip`,
+    versioned: p.file !== undefined && p.file.includes(VERSION_PLACEHOLDER),
     fileLoc: p.file !== undefined ? locAt(tree, `${ptr}/file`) : loc,
     exclude: p.exclude ? [...p.exclude] : [],
     targets,

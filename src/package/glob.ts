@@ -5,8 +5,16 @@
 //
 // Syntax, on POSIX paths relative to the payload folder: `*` any characters but `/`; `**` as a whole segment
 // any number of segments (none included); `?` one character but `/`; `[abc]`, `[a-z]`, `[!a]` or `[^a]` one
-// of (or none of) the characters; `{a,b}` and `{1..3}` alternatives; `\` makes the next character literal; a
-// leading `!` negates the pattern; a leading `./` is ignored. Dot files match like any other name.
+// of (or none of) the characters; `{a,b}` and `{1..3}` alternatives; `\` makes the next character literal.
+// Dot files match like any other name.
+//
+// Which paths a pattern matches, as in .gitignore (decided for each brace alternative on its own):
+// - a pattern with no `/` but a trailing one matches a name at any depth (`*.log` matches `a/b/c.log`);
+// - one with a `/` at the start or in the middle is anchored at the payload folder (`/build`, `docs/*.md`);
+//   a leading `./` anchors it the same way;
+// - a trailing `/` matches folders only (a folder, or a symlink to one);
+// - a leading `!` brings back what an earlier pattern matched: the last pattern that matches a path decides.
+// The scanner does not walk into a folder that is left out, so nothing inside it can be brought back.
 
 /** Longer patterns are refused (config-schema). */
 export const MAX_PATTERN_LENGTH = 1000;
@@ -20,10 +28,19 @@ type Token =
   | { t: 'class'; negate: boolean; ranges: [string, string][] };
 type Segment = Token[] | 'globstar';
 
+interface Alternative {
+  segments: Segment[];
+  /** A trailing `/`: folders only. */
+  dirOnly: boolean;
+}
+
 interface Pattern {
   negate: boolean;
-  alternatives: Segment[][];
+  alternatives: Alternative[];
 }
+
+/** Whether the path is a folder: a value, or a function asked only when a folder-only pattern matches. */
+export type IsFolder = boolean | (() => boolean);
 
 /** Why a pattern cannot be used, or undefined when it can. */
 export function patternProblem(pattern: string): string | undefined {
@@ -36,27 +53,43 @@ export function patternProblem(pattern: string): string | undefined {
   return undefined;
 }
 
-/** A test for paths (`a/b/c`) that is true when any of the patterns matches. */
-export function globMatcher(patterns: readonly string[]): (path: string) => boolean {
+/**
+ * A test for paths (`a/b/c`, relative to the payload folder) that is true when the path is left out: the last
+ * pattern that matches it is not a `!` pattern. `isFolder` (default: not a folder) is asked only when a
+ * pattern with a trailing `/` would match.
+ */
+export function globMatcher(patterns: readonly string[]): (path: string, isFolder?: IsFolder) => boolean {
   const compiled = patterns.map(compile);
-  return (p) => {
+  return (p, isFolder = false) => {
     const parts = p.split('/').map((s) => Array.from(s));
-    return compiled.some((c) => c.alternatives.some((a) => matchPath(a, parts)) !== c.negate);
+    let folder: boolean | undefined = typeof isFolder === 'boolean' ? isFolder : undefined;
+    const asFolder = () => (folder ??= (isFolder as () => boolean)());
+    for (let i = compiled.length - 1; i >= 0; i--) {
+      const c = compiled[i]!;
+      if (c.alternatives.some((a) => matchPath(a.segments, parts) && (!a.dirOnly || asFolder())))
+        return !c.negate;
+    }
+    return false;
   };
 }
 
 function compile(pattern: string): Pattern {
-  let p = pattern;
-  let negate = false;
-  while (p.startsWith('!')) {
-    negate = !negate;
-    p = p.slice(1);
-  }
-  const alternatives = expand(p, MAX_ALTERNATIVES).map((alt) => {
-    let a = alt;
-    while (a.startsWith('./')) a = a.slice(2);
-    return a.split('/').map((s): Segment => (s === '**' ? 'globstar' : tokens(Array.from(s))));
-  });
+  const negate = pattern.startsWith('!');
+  const alternatives = expand(negate ? pattern.slice(1) : pattern, MAX_ALTERNATIVES).map(
+    (alt): Alternative => {
+      let a = alt;
+      let anchored = false;
+      while (a.startsWith('./') || a.startsWith('/')) {
+        a = a.slice(a.startsWith('/') ? 1 : 2);
+        anchored = true;
+      }
+      const dirOnly = a.endsWith('/');
+      while (a.endsWith('/')) a = a.slice(0, -1);
+      if (a.includes('/')) anchored = true;
+      const segments = a.split('/').map((s): Segment => (s === '**' ? 'globstar' : tokens(Array.from(s))));
+      return { segments: anchored ? segments : ['globstar', ...segments], dirOnly };
+    },
+  );
   return { negate, alternatives };
 }
 

@@ -37,6 +37,15 @@ export interface ScanOptions {
   exclude?: readonly string[];
 }
 
+/** For `exclude` patterns with a trailing `/`: a folder, or a symlink to one (asked only when such a pattern matches). */
+function isFolder(abs: string): boolean {
+  try {
+    return fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    return false;
+  }
+}
+
 /** Why a name cannot be used as a ZIP entry name, or undefined when it can. */
 export function unsafeNameReason(name: string): string | undefined {
   if (name.includes('\\'))
@@ -75,7 +84,7 @@ class Scanner {
   readonly entries: PayloadEntry[] = [];
   readonly diagnostics: Diagnostic[] = [];
   private readonly opts: ScanOptions;
-  private readonly isExcluded: (rel: string) => boolean;
+  private readonly isExcluded: (rel: string, isFolder: () => boolean) => boolean;
   /** Real paths of the folders walked so far: a symlinked folder that loops back is walked once. */
   private readonly visited = new Set<string>();
   private tooDeep = false;
@@ -112,7 +121,7 @@ class Scanner {
       }
       const abs = path.join(dirAbs, name);
       const rel = dirRel ? `${dirRel}/${name}` : name;
-      if (ALWAYS_IGNORED.includes(name) || this.isExcluded(rel)) continue;
+      if (ALWAYS_IGNORED.includes(name) || this.isExcluded(rel, () => isFolder(abs))) continue;
       const reason = unsafeNameReason(name);
       if (reason) this.report('path-unsafe', abs, `The name ${reason}; rename the file.`);
       else this.visit(abs, path.join(dirReal, name), rel, depth + 1);

@@ -1,8 +1,10 @@
 // A package folder's mapping (which ZIP each platform/version/arch gets), read without building anything
 // and without a version: what `resolve` needs to answer for a host.
+import { type PackageConfig, type PayloadConfig, VERSION_PLACEHOLDER } from './config.js';
 import { locate, readSource } from './stages/source.js';
 import { mappingFrom, mappingOf, parseManifest } from './manifest.js';
-import { applyOverrides, sortDiagnostics } from './rules/catalogue.js';
+import { sortDiagnostics } from './rules/catalogue.js';
+import { applyOverrides } from './rules/overrides.js';
 import type { Diagnostic, PackageMapping } from './types.js';
 
 export interface MappingResult {
@@ -22,9 +24,18 @@ export async function readMapping(req: {
   const ds: Diagnostic[] = [];
   const { kind, read } = await readSource(place, ds);
   if (!read) return { diagnostics: sortDiagnostics(ds), source: kind, mapping: undefined };
-  const mapping = read.kind === 'config' ? mappingFrom(read.config.payloads) : mappingOf(read.manifest);
+  const mapping = read.kind === 'config' ? mappingFrom(namedPayloads(read.config)) : mappingOf(read.manifest);
   const rules = read.kind === 'config' ? read.config.rules : undefined;
   return { diagnostics: sortDiagnostics(applyOverrides(ds, rules)), source: kind, mapping };
+}
+
+/** The config's payloads with `{version}` in their ZIP names replaced by the config's version, when it sets one. */
+function namedPayloads(config: PackageConfig): PayloadConfig[] {
+  const version = config.version?.value;
+  if (!version) return config.payloads;
+  return config.payloads.map((p) =>
+    p.versioned ? { ...p, file: p.file.replaceAll(VERSION_PLACEHOLDER, version) } : p,
+  );
 }
 
 /** The mapping of a manifest.json given as bytes (`display` is the path its diagnostics carry). */

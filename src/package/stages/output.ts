@@ -2,11 +2,14 @@
 // (see outdir.ts). What cannot be read becomes a diagnostic; what cannot be written refuses the output folder.
 import { createHash } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { errorText } from '../../errors.js';
 import type { BuiltOutput } from '../build.js';
 import { ioReason, isIoError } from '../contain.js';
 import { buildManifest, manifestProblems, serializeManifest } from '../manifest.js';
-import { applyOverrides, diag, hasErrors } from '../rules/catalogue.js';
+import { diag, hasErrors } from '../rules/catalogue.js';
+import { applyOverrides } from '../rules/overrides.js';
 import { checkFileSize } from '../rules/payload.js';
 import type { BuiltFile, Diagnostic, Manifest, PayloadModel } from '../types.js';
 import { zipTimestamp } from '../zip/entries.js';
@@ -125,15 +128,8 @@ async function writePayload(
     return { name: p.file, path: dest, size: h.size, sha256: h.sha256 };
   }
   const entries = p.content?.entries ?? [];
-  const inputs = entries.map((e) => ({
-    name: e.path,
-    type: e.type === 'dir' ? ('dir' as const) : ('file' as const),
-    mode: e.mode,
-    size: e.size,
-    ...(e.absPath && e.type === 'file' ? { absPath: e.absPath } : {}),
-  }));
   try {
-    const r = await writeZip(dest, inputs, { mtime });
+    const r = await writeZip(dest, zipInputs(p), { mtime });
     return { name: p.file, path: dest, size: r.size, sha256: r.sha256 };
   } catch (e) {
     if (e instanceof ZipLimitError) {
@@ -151,6 +147,90 @@ async function writePayload(
   }
 }
 
+/** A folder payload's scanned entries as the ZIP writer takes them. */
+function zipInputs(p: PayloadModel) {
+  return (p.content?.entries ?? []).map((e) => ({
+    name: e.path,
+    type: e.type === 'dir' ? ('dir' as const) : ('file' as const),
+    mode: e.mode,
+    size: e.size,
+    ...(e.absPath && e.type === 'file' ? { absPath: e.absPath } : {}),
+  }));
+}
+
+/** Validate builds a folder payload's ZIP (to a temporary folder) to check a stated checksum only up to this size. */
+export const VALIDATE_HASH_MAX = 64 * 1024 * 1024;
+
+/**
+ * Validate only: a hand-written manifest's sha256 for a ZIP built from a folder. The build recomputes it and
+ * says so when it was stale (checksum-recomputed); validate says the same by building the ZIP into a
+ * temporary folder, the same bytes as the build (the same entries and timestamp), when the folder's files
+ * total at most VALIDATE_HASH_MAX. A larger folder (or one that cannot be zipped) gets a notice that the
+ * build will recompute the checksum.
+ */
+export async function statedChecksums(
+  model: PackageModel,
+  env: Record<string, string | undefined>,
+): Promise<Diagnostic[]> {
+  const { source } = model;
+  const todo = model.payloads.filter(
+    (p) => p.source === 'folder' && p.content && declaredSha256(source, p.file) !== undefined,
+  );
+  if (todo.length === 0) return [];
+  let mtime: Date | undefined;
+  try {
+    mtime = zipTimestamp(env);
+  } catch {
+    mtime = undefined;
+  }
+  const out: Diagnostic[] = [];
+  let tmp: string | undefined;
+  try {
+    for (const [i, p] of todo.entries()) {
+      const stated = declaredSha256(source, p.file)!;
+      const loc = sourceLocOf(source, p.file);
+      const bytes = (p.content?.entries ?? []).reduce((n, e) => n + (e.type === 'file' ? e.size : 0), 0);
+      let sha: string | undefined;
+      if (mtime && bytes <= VALIDATE_HASH_MAX) {
+        tmp ??= await fs.mkdtemp(path.join(os.tmpdir(), 'distributor-validate-'));
+        sha = await writeZip(path.join(tmp, `${i}.zip`), zipInputs(p), { mtime }).then(
+          (r) => r.sha256,
+          (e: unknown) => {
+            if (e instanceof ZipInputError || e instanceof ZipLimitError || e instanceof OutputError)
+              return undefined;
+            throw e;
+          },
+        );
+      }
+      if (sha === undefined) {
+        const why =
+          bytes > VALIDATE_HASH_MAX
+            ? `validate does not build a ZIP from more than ${VALIDATE_HASH_MAX / 1024 / 1024} MiB of files`
+            : 'validate could not build the ZIP to compare';
+        out.push(
+          diag(
+            'checksum-recomputed',
+            loc,
+            `${MANIFEST} says sha256 ${stated} for ${p.file}, which is built from ${p.display}; ${why}, so the build will compute its sha256, and the new manifest carries that one.`,
+          ),
+        );
+      } else if (stated.toLowerCase() !== sha) out.push(staleSum(source, p.file, stated, sha));
+    }
+  } finally {
+    if (tmp) await fs.rm(tmp, { recursive: true, force: true });
+  }
+  return out;
+}
+
+/** A hand-written sha256 that differs from the built ZIP's: the same words from build and validate. */
+function staleSum(source: PackageModel['source'], file: string, stated: string, sha: string): Diagnostic {
+  return diag(
+    'checksum-recomputed',
+    sourceLocOf(source, file),
+    `${MANIFEST} says sha256 ${stated} for ${file}; the built ZIP's is ${sha}, which the new manifest carries.`,
+  );
+}
+
 /** What only the built ZIPs show: their size after compression, and hand-written checksums that were stale. */
 function builtProblems(model: PackageModel, built: readonly BuiltFile[]): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -158,15 +238,8 @@ function builtProblems(model: PackageModel, built: readonly BuiltFile[]): Diagno
     const p = model.payloads[i]!;
     out.push(...checkFileSize(f.name, f.size, { file: model.place.show(p.abs) }, true));
     const stated = declaredSha256(model.source, f.name);
-    if (stated && p.source === 'folder' && stated.toLowerCase() !== f.sha256) {
-      out.push(
-        diag(
-          'checksum-recomputed',
-          sourceLocOf(model.source, f.name),
-          `${MANIFEST} says sha256 ${stated} for ${f.name}; the built ZIP's is ${f.sha256}, which the new manifest carries.`,
-        ),
-      );
-    }
+    if (stated && p.source === 'folder' && stated.toLowerCase() !== f.sha256)
+      out.push(staleSum(model.source, f.name, stated, f.sha256));
   }
   return out;
 }

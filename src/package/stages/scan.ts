@@ -19,9 +19,14 @@ export async function scanPayloads(model: PackageModel): Promise<void> {
     model.scriptFolders = await scriptFolders(place.packageDir, place.realPackageDir, place.cwd);
 }
 
+/** A payload's findings, each saying which payload and platforms it is about (scoped `rules:` match them). */
 async function scanPayload(model: PackageModel, p: PayloadModel): Promise<Diagnostic[]> {
   if (!p.real) return [];
-  return p.source === 'folder' ? scanPayloadFolder(model, p, p.real) : scanPrebuiltZip(model, p, p.real);
+  const ds = await (p.source === 'folder'
+    ? scanPayloadFolder(model, p, p.real)
+    : scanPrebuiltZip(model, p, p.real));
+  const platforms = [...new Set(p.targets.map((t) => t.platform))];
+  return ds.map((d) => ({ ...d, payload: d.payload ?? p.name, platforms: d.platforms ?? platforms }));
 }
 
 async function scanPayloadFolder(model: PackageModel, p: PayloadModel, real: string): Promise<Diagnostic[]> {
