@@ -79,8 +79,15 @@ describe('dist/index.js in publish mode', () => {
     });
     // S3 holds exactly the local bytes (read back from the server's store, hashed here).
     const out = r.outputs['output-dir']!;
-    for (const f of ['linux-rpm.zip', 'linux-deb.zip', 'windows.zip', 'manifest.json']) {
-      const stored = s3.object(BUCKET, `distributor/AcmeMonitoringAgent/2.4.0/${f}`);
+    const keys: Record<string, string> = {
+      'linux-rpm.zip': 'distributor/AcmeMonitoringAgent/2.4.0/linux-rpm.zip',
+      'linux-deb.zip': 'distributor/AcmeMonitoringAgent/2.4.0/linux-deb.zip',
+      'windows.zip': 'distributor/AcmeMonitoringAgent/2.4.0/windows.zip',
+      // Beside the version's folder (the SourceUrl), not in it.
+      'manifest.json': 'distributor/AcmeMonitoringAgent/manifests/2.4.0.json',
+    };
+    for (const [f, key] of Object.entries(keys)) {
+      const stored = s3.object(BUCKET, key);
       expect(stored, f).toBeDefined();
       const local = readFileSync(path.join(out, f));
       expect(sha(stored!.body)).toBe(sha(local));
@@ -237,7 +244,9 @@ describe('dist/index.js in publish mode', () => {
     const err = annotations(r.stdout).find((a) => a.level === 'error');
     expect(err?.message).toContain('failed in SSM: Permanent download error');
     expect(err?.message).toContain('grant that role s3:GetObject');
-    expect(err?.message).toContain('aws ssm delete-document --name AcmeMonitoringAgent --version-name 2.4.0');
+    // The failed version is the first, so the only one and the default: only deleting the document works.
+    expect(err?.message).toContain('(aws ssm delete-document --name AcmeMonitoringAgent).');
+    expect(err?.message).not.toContain('--version-name');
     expect(r.stdout).toMatch(/version 1: Creating/);
     expect(r.outputs['error-kind']).toBe('service');
     expect(firstLine(r)).toMatch(
@@ -256,9 +265,13 @@ describe('dist/index.js in publish mode', () => {
   });
 
   it('with fail-on-warnings, a package with warnings is not published', async () => {
-    const dir = validPackage({ 'linux/uninstall.sh': '#!/bin/sh\nset -euo pipefail\n' });
-    const r = await publishRun({ 'package-dir': dir, 'fail-on-warnings': 'true' });
+    // A name AWS-ConfigureAWSPackage does not accept (a dot): a warning whatever the scripts hold.
+    const dir = validPackage();
+    const r = await publishRun({ 'package-dir': dir, name: 'Acme.Agent', 'fail-on-warnings': 'true' });
     expect(r.code).toBe(1);
+    expect(annotations(r.stdout).some((a) => a.level === 'warning' && a.message.includes('Acme.Agent'))).toBe(
+      true,
+    );
     expect(r.stdout).toContain('fail-on-warnings is set. Nothing was uploaded or published.');
     expect(s3.count('PutObject') + ssm.mutations().attempted).toBe(0);
   });

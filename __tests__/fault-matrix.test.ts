@@ -199,6 +199,8 @@ describe('fault matrix: every operation × fault kind × 1 and 2 faults converge
 
 const V3 = '3.0.0';
 const V3_PREFIX = `${PREFIX}/${NAME}/${V3}/`;
+const V3_MANIFEST = `${PREFIX}/${NAME}/manifests/${V3}.json`;
+const manifestStored = (e: Endpoints) => e.s3.object(BUCKET, V3_MANIFEST) !== undefined;
 const storedV3 = (e: Endpoints) =>
   e.s3
     .keys(BUCKET, V3_PREFIX)
@@ -240,15 +242,35 @@ const BOUNDARIES: Boundary[] = [
     ],
   },
   {
-    name: 'after the first upload, before the second (another file)',
+    // The ZIPs go up together: the first may or may not be stored yet, the held second is not.
+    name: 'while the ZIPs upload (the second held), before the manifest',
     ...at('s3', 'PutObject', 2, 'stall'),
     reached: (e) => {
       const [first, second] = thisRun(fake(e, 's3'), 'PutObject');
-      const name = first?.key?.slice(V3_PREFIX.length);
+      const name = first?.key?.slice(V3_PREFIX.length) ?? '';
+      const stored = storedV3(e);
       return [
-        ...need(first?.applied && first.status === 200, 'the first PUT was not stored and answered'),
         ...need(second && second.key !== first?.key, `the second PUT is of the same key ${first?.key}`),
-        ...need(storedV3(e).join() === name, `stored: [${storedV3(e).join(', ')}], not [${name}]`),
+        ...need(second?.key?.startsWith(V3_PREFIX), `the second PUT is of ${second?.key}, not a ZIP`),
+        ...need(
+          stored.every((k) => k === name),
+          `stored: [${stored.join(', ')}], not at most [${name}]`,
+        ),
+        ...need(!manifestStored(e), 'the manifest was stored before the ZIPs'),
+        ...need(!ssmThisRun(e).some((c) => MUTATING.has(c.op ?? '')), 'SSM was asked to change something'),
+      ];
+    },
+  },
+  {
+    name: 'after the ZIPs, before the manifest',
+    ...at('s3', 'PutObject', 3, 'stall'),
+    reached: (e, buildDir) => {
+      const zips = publishedFrom(buildDir, V3).files.map((f) => f.name);
+      const third = thisRun(fake(e, 's3'), 'PutObject')[2];
+      return [
+        ...need(third?.key === V3_MANIFEST, `the third PUT is of ${third?.key}, not the manifest`),
+        ...need(storedV3(e).join() === zips.sort().join(), `stored: [${storedV3(e).join(', ')}]`),
+        ...need(!manifestStored(e), 'the manifest is stored already'),
       ];
     },
   },
@@ -257,9 +279,10 @@ const BOUNDARIES: Boundary[] = [
     ...at('ssm', 'UpdateDocument', 1, 'stall'),
     reached: (e, buildDir) => {
       const built = publishedFrom(buildDir, V3);
-      const want = [...built.files.map((f) => f.name), 'manifest.json'].sort();
+      const want = built.files.map((f) => f.name).sort();
       return [
         ...need(storedV3(e).join() === want.join(), `stored: [${storedV3(e).join(', ')}]`),
+        ...need(manifestStored(e), 'the manifest is not stored'),
         ...need(versionV3(e).length === 0, 'the version exists already'),
       ];
     },

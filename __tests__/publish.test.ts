@@ -104,24 +104,27 @@ async function fails(b: Built, over: Partial<PublishOptions> = {}): Promise<Run 
 const told = (e: ActionError) => `${e.message}\n${e.hint ?? ''}`;
 
 const keyOf = (b: Built, file: string) => `${PREFIX}/${b.name}/${b.version}/${file}`;
+/** manifest.json goes next to the version's folder, not into it (the folder is the SourceUrl). */
+const manifestKeyOf = (b: Built) => `${PREFIX}/${b.name}/manifests/${b.version}.json`;
 
-/** Every built file and manifest.json is in S3 under the version prefix with exactly the local bytes. */
+/** Every built file is in S3 under the version prefix, and manifest.json beside it, with exactly the local bytes. */
 function expectS3HoldsBuild(b: Built): void {
   const local = [
-    ...b.files.map((f) => ({ name: f.name, bytes: readFileSync(f.path), sha256: f.sha256 })),
-    { name: 'manifest.json', bytes: b.manifestBytes, sha256: b.manifestSha256 },
+    ...b.files.map((f) => ({ key: keyOf(b, f.name), bytes: readFileSync(f.path), sha256: f.sha256 })),
+    { key: manifestKeyOf(b), bytes: b.manifestBytes, sha256: b.manifestSha256 },
   ];
   expect(s3.keys(BUCKET, `${PREFIX}/${b.name}/${b.version}/`).sort()).toEqual(
-    local.map((f) => keyOf(b, f.name)).sort(),
+    b.files.map((f) => keyOf(b, f.name)).sort(),
   );
+  expect(s3.keys(BUCKET, `${PREFIX}/${b.name}/manifests/`)).toContain(manifestKeyOf(b));
   for (const f of local) {
-    const stored = s3.object(BUCKET, keyOf(b, f.name));
-    expect(stored, f.name).toBeDefined();
-    expect(stored!.body.equals(f.bytes), `${f.name} bytes`).toBe(true);
-    expect(sha(stored!.body), f.name).toBe(f.sha256);
-    expect(sha(f.bytes), f.name).toBe(f.sha256);
+    const stored = s3.object(BUCKET, f.key);
+    expect(stored, f.key).toBeDefined();
+    expect(stored!.body.equals(f.bytes), `${f.key} bytes`).toBe(true);
+    expect(sha(stored!.body), f.key).toBe(f.sha256);
+    expect(sha(f.bytes), f.key).toBe(f.sha256);
     // The checksum S3 keeps is the one publish() sent (so later HeadObject skips can trust it).
-    expect(stored!.checksumSHA256, f.name).toBe(Buffer.from(f.sha256, 'hex').toString('base64'));
+    expect(stored!.checksumSHA256, f.key).toBe(Buffer.from(f.sha256, 'hex').toString('base64'));
   }
 }
 
@@ -202,7 +205,7 @@ describe('publish(): the happy paths', () => {
     expect(res.consoleUrl).toContain(`${REGION}.console.aws.amazon.com/systems-manager/documents/${NAME}`);
     expect(res.uploads.map((u) => [u.name, u.key, u.action, u.sha256])).toEqual([
       ...b.files.map((f) => [f.name, keyOf(b, f.name), 'uploaded', f.sha256]),
-      ['manifest.json', keyOf(b, 'manifest.json'), 'uploaded', b.manifestSha256],
+      ['manifest.json', manifestKeyOf(b), 'uploaded', b.manifestSha256],
     ]);
     expectS3HoldsBuild(b);
     expectActiveVersion(b, '1');
@@ -451,20 +454,20 @@ describe('publish(): later versions, re-runs, conflicts, tags and the default', 
     expectActiveVersion(b, '1');
   });
 
-  it('a stale object with other content under the version prefix (no SSM version) is a clear conflict', async () => {
+  it('a stale object with other content at a key of the version (no SSM version) is a clear conflict', async () => {
     const b = await build('1.0.0');
     const stale = Buffer.from('{"from":"another build"}');
-    s3.putObject(BUCKET, keyOf(b, 'manifest.json'), stale, 'application/json');
+    s3.putObject(BUCKET, manifestKeyOf(b), stale, 'application/json');
     const r = await fails(b);
     expect(r.error.kind).toBe('conflict');
-    expect(r.error.message).toContain(`s3://${BUCKET}/${keyOf(b, 'manifest.json')}`);
+    expect(r.error.message).toContain(`s3://${BUCKET}/${manifestKeyOf(b)}`);
     expect(r.error.message).toContain('already holds different content');
     expect(r.error.message).toContain(sha(stale));
     expect(r.error.message).toContain(b.manifestSha256);
     expect(ssm.mutations().attempted).toBe(0);
     expect(ssm.documents()).toEqual([]);
-    expect(s3.object(BUCKET, keyOf(b, 'manifest.json'))!.body.equals(stale)).toBe(true);
-    expect(s3.calls('PutObject').map((c) => c.key)).not.toContain(keyOf(b, 'manifest.json'));
+    expect(s3.object(BUCKET, manifestKeyOf(b))!.body.equals(stale)).toBe(true);
+    expect(s3.calls('PutObject').map((c) => c.key)).not.toContain(manifestKeyOf(b));
   });
 });
 
@@ -484,7 +487,9 @@ describe('publish(): ingestion failures, waiting and limits', () => {
     expect(r.error.message).toContain(v[0]!.statusInformation!);
     expect(r.error.message).toContain('1.0.0');
     expect(r.error.hint).toContain('s3:GetObject');
-    expect(r.error.hint).toContain(`aws ssm delete-document --name ${NAME} --version-name 1.0.0`);
+    // The failed first version is the document's only version and its default: delete the document.
+    expect(r.error.hint).toContain(`(aws ssm delete-document --name ${NAME}).`);
+    expect(r.error.hint).not.toContain('--version-name');
     expectS3HoldsBuild(b);
   });
 
@@ -514,17 +519,21 @@ describe('publish(): ingestion failures, waiting and limits', () => {
     const b = await build('1.0.0');
     s3.inject('PutObject', 'corrupt-stored-bytes');
     const r = await fails(b);
-    const first = b.files[0]!;
+    // The ZIPs go up together: the fault hit whichever PUT arrived first.
+    const hit = s3.calls('PutObject').filter((c) => c.fault === 'corrupt-stored-bytes');
+    expect(hit).toHaveLength(1);
+    const first = b.files.find((f) => keyOf(b, f.name) === hit[0]!.key)!;
     const stored = s3.object(BUCKET, keyOf(b, first.name))!;
     expect(sha(stored.body)).not.toBe(first.sha256);
     expect(r.error.kind).toBe('service');
-    expect(s3.calls('PutObject')[0]!.fault).toBe('corrupt-stored-bytes');
     expect(r.error.message).toContain(keyOf(b, first.name));
     expect(r.error.message).toContain(first.sha256);
     expect(r.error.message).toContain(sha(stored.body));
     expect(ssm.mutations().attempted).toBe(0);
     expect(ssm.count()).toBe(1); // only the ListDocumentVersions lookup
-    expect(s3.count('PutObject')).toBe(1); // stopped at the first file
+    // Stopped before the manifest: only the ZIPs under way were put.
+    expect(s3.calls('PutObject').map((c) => c.key)).not.toContain(manifestKeyOf(b));
+    expect(s3.count('PutObject')).toBeLessThanOrEqual(b.files.length);
   });
 
   it('an object changed between the read-back and ingestion ends Failed with the checksum text and hint', async () => {
@@ -854,7 +863,12 @@ describe('publish(): every failure is typed, with a hint that says what to do', 
       error: { kind: 'permission', code: 'AccessDenied', action: 's3:PutObject' },
       hint: /Grant s3:PutObject/,
       check: () => {
-        expect(s3.calls('PutObject').map((c) => c.status)).toEqual([403]);
+        // The ZIPs were put together, each refused; the manifest never was.
+        const puts = s3.calls('PutObject');
+        expect(puts.map((c) => c.status)).toEqual(puts.map(() => 403));
+        expect(puts.length).toBeGreaterThan(0);
+        expect(puts.length).toBeLessThanOrEqual(2);
+        expect(puts.every((c) => !c.key?.includes('/manifests/'))).toBe(true);
         expect(ssm.mutations().attempted).toBe(0);
       },
     },

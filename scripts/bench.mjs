@@ -10,6 +10,8 @@
 //               deleted with the outputs)
 // --cli FILE, --action FILE
 //               measure other entry points than dist/cli/index.js and dist/index.js (same arguments/env)
+// --no-upload   skip the upload figure (scripts/bench-upload.mjs: 8 ZIPs of 8 MiB published against the
+//               test S3 endpoint capped at 20 MB/s per connection, one at a time vs 4 at a time)
 //
 // It reports; it is not a test: the exit code is 0 whether targets are met or not (non-zero only when
 // the corpus cannot be made or a required tool is missing).
@@ -63,6 +65,7 @@ function parseArgs(argv) {
     keep: false,
     cli: path.join(REPO, 'dist', 'cli', 'index.js'),
     action: path.join(REPO, 'dist', 'index.js'),
+    upload: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -71,9 +74,10 @@ function parseArgs(argv) {
     else if (a === '--keep') opts.keep = true;
     else if (a === '--cli') opts.cli = path.resolve(argv[++i] ?? '');
     else if (a === '--action') opts.action = path.resolve(argv[++i] ?? '');
+    else if (a === '--no-upload') opts.upload = false;
     else if (a === '--help' || a === '-h') {
       console.log(
-        'usage: node scripts/bench.mjs [--runs N] [--corpus DIR] [--keep] [--cli FILE] [--action FILE]',
+        'usage: node scripts/bench.mjs [--runs N] [--corpus DIR] [--keep] [--cli FILE] [--action FILE] [--no-upload]',
       );
       process.exit(0);
     } else {
@@ -382,6 +386,15 @@ try {
   console.log(
     `${build.missing || !Number.isFinite(peer) ? 'SKIP' : peer <= TARGETS.peer ? 'PASS' : 'NEXT'}  (next bar) build wall / best CLI peer: ${fmt(peer)} (≤ ${TARGETS.peer})`,
   );
+  if (opts.upload) {
+    console.log('');
+    const up = spawnSync(
+      process.execPath,
+      [path.join(REPO, 'scripts', 'bench-upload.mjs'), '--runs', String(opts.runs)],
+      { stdio: 'inherit' },
+    );
+    if (up.status !== 0) console.log('upload bench failed (see above)');
+  }
 } catch (err) {
   console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 1;

@@ -261,7 +261,8 @@ export function convergenceProblems(
   for (const p of all) {
     const prefix = `${PREFIX}/${name}/${p.version}/`;
     for (const f of p.files) local.set(prefix + f.name, readFileSync(f.path));
-    local.set(`${prefix}manifest.json`, p.manifestBytes);
+    // The manifest sits outside the version's folder (the SourceUrl): prefix/name/manifests/version.json.
+    local.set(`${PREFIX}/${name}/manifests/${p.version}.json`, p.manifestBytes);
   }
   const keys = e.s3.keys(BUCKET, `${PREFIX}/${name}/`);
   for (const key of keys) {

@@ -3,7 +3,9 @@
 // every checksum it is given (`x-amz-checksum-*`, `Content-MD5`, a signed `x-amz-content-sha256`) against
 // the decoded bytes, honours `If-None-Match: *`, and returns stored checksums on HeadObject/GetObject with
 // `x-amz-checksum-mode: ENABLED`. Path-style and virtual-host-style addressing both work (the bucket is
-// taken from the Host header when it is a subdomain of the endpoint host).
+// taken from the Host header when it is a subdomain of the endpoint host). Options make it keep a sent
+// checksum only when the request names the algorithm (as moto and some S3-compatible stores do) and
+// cap each connection's upload bandwidth; it records how many requests of each kind it held at once.
 //
 // The server plumbing (listening, faults, stalls) is in fake-http.ts, shared with the SSM and STS fakes.
 import { createHash, randomUUID } from 'node:crypto';
@@ -151,6 +153,9 @@ export interface S3Call {
   headers: Record<string, string>;
   /** Decoded body length for PutObject. */
   bodyBytes: number | undefined;
+  /** When the request's headers arrived and when its answer ended, on one counter of such events (order only). */
+  started: number;
+  ended: number | undefined;
   /** The request took effect on the server (for PutObject: the object was stored), whatever the answer. */
   applied: boolean;
   /** The run it arrived in and its number among this run's calls of its operation (see FakeControls.newRun). */
@@ -166,6 +171,15 @@ export interface S3Options {
   buckets?: string[];
   /** Check the SigV4 credential scope (`…/<region>/s3/aws4_request`) against the bucket's region (default true). */
   checkRegion?: boolean;
+  /**
+   * Keep a PutObject's `x-amz-checksum-*` value only when the request names its algorithm
+   * (`x-amz-sdk-checksum-algorithm` or `x-amz-checksum-algorithm`), as moto and some S3-compatible
+   * stores do: without it the value is still verified, but the object keeps the default CRC64NVME
+   * instead (so HeadObject with checksum mode reports no SHA-256). Default false: any sent value is kept.
+   */
+  checksumNeedsAlgorithm?: boolean;
+  /** Reads each request body at most this fast (bytes per second, per connection); default unlimited. */
+  bandwidthBytesPerSec?: number;
 }
 
 export interface ObjectView {
@@ -203,6 +217,8 @@ export interface S3Fake extends FakeControls<S3Fault, S3Op> {
   deny(bucket: string, keyPrefix?: string, ops?: S3Op[]): () => void;
   calls(op?: S3Op): S3Call[];
   count(op?: S3Op): number;
+  /** The most requests of `op` (of any operation without one) in progress at once since the fake started. */
+  maxInFlight(op?: S3Op): number;
   /**
    * Server-side read used by the SSM fake's ingestion (the service reads S3 with the caller's identity):
    * honours `deny` rules for `op` (GetObject by default), never faults.
@@ -383,9 +399,42 @@ function classify(
   return 'Unsupported';
 }
 
+/**
+ * Reads a request body no faster than `bytesPerSec`: each chunk is taken only once the bytes so far are
+ * due, so the client's socket fills up and TCP slows the sender down (a per-connection cap).
+ */
+async function readThrottled(req: http.IncomingMessage, bytesPerSec: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let got = 0;
+  const t0 = performance.now();
+  for await (const c of req as AsyncIterable<Buffer>) {
+    chunks.push(c);
+    got += c.length;
+    const ahead = (got / bytesPerSec) * 1000 - (performance.now() - t0);
+    if (ahead >= 1) await new Promise((resolve) => setTimeout(resolve, ahead).unref());
+  }
+  return Buffer.concat(chunks);
+}
+
 export async function startS3(opts: S3Options = {}): Promise<S3Fake> {
   const region = opts.region ?? 'us-east-1';
   const checkRegion = opts.checkRegion ?? true;
+  const checksumNeedsAlgorithm = opts.checksumNeedsAlgorithm ?? false;
+  const bandwidth = opts.bandwidthBytesPerSec;
+  let events = 0;
+  const inFlight = new Map<string, number>();
+  const maxInFlight = new Map<string, number>();
+  /** Counts the request as in progress until its answer ends (or its connection closes). */
+  const track = (op: S3Op, res: http.ServerResponse) => {
+    for (const k of [op, '*']) {
+      const n = (inFlight.get(k) ?? 0) + 1;
+      inFlight.set(k, n);
+      maxInFlight.set(k, Math.max(maxInFlight.get(k) ?? 0, n));
+    }
+    res.once('close', () => {
+      for (const k of [op, '*']) inFlight.set(k, (inFlight.get(k) ?? 1) - 1);
+    });
+  };
   const buckets = new Map<string, Bucket>();
   const denials: Denial[] = [];
   const log: S3Call[] = [];
@@ -575,7 +624,12 @@ export async function startS3(opts: S3Options = {}): Promise<S3Fake> {
     const meta: Record<string, string> = {};
     for (const [k, v] of Object.entries(h))
       if (k.startsWith('x-amz-meta-') && typeof v === 'string') meta[k.slice(11)] = v;
-    const alg = claimed?.alg ?? 'CRC64NVME';
+    const algorithmHeader = String(
+      h['x-amz-sdk-checksum-algorithm'] ?? h['x-amz-checksum-algorithm'] ?? '',
+    ).toUpperCase();
+    const kept =
+      claimed && (!checksumNeedsAlgorithm || algorithmHeader === claimed.alg) ? claimed : undefined;
+    const alg = kept?.alg ?? 'CRC64NVME';
     let stored = body;
     if (corrupt) {
       stored = Buffer.from(body.length ? body : Buffer.from([0]));
@@ -790,11 +844,13 @@ export async function startS3(opts: S3Options = {}): Promise<S3Fake> {
   };
 
   const harness = new Harness<S3Fault>(async (req, res): Promise<void> => {
-    const raw = await readBody(req);
     const target = rawTarget(req);
     const { bucket, key, style } = splitTarget(req, target.path);
     const method = req.method ?? 'GET';
     const op = classify(method, bucket, key, target.query);
+    const started = ++events;
+    track(op, res);
+    const raw = bandwidth === undefined ? await readBody(req) : await readThrottled(req, bandwidth);
     const arrival = harness.arrive(op);
     const call: S3Call = {
       op,
@@ -807,10 +863,15 @@ export async function startS3(opts: S3Options = {}): Promise<S3Fake> {
       fault: undefined,
       headers: headerMap(req),
       bodyBytes: undefined,
+      started,
+      ended: undefined,
       applied: false,
       ...arrival,
       at: Date.now(),
     };
+    res.once('close', () => {
+      call.ended = ++events;
+    });
     log.push(call);
     await harness.paused(op, req, arrival);
     const finish = (reply: Reply) => {
@@ -913,6 +974,7 @@ export async function startS3(opts: S3Options = {}): Promise<S3Fake> {
     },
     calls: (op) => log.filter((c) => !op || c.op === op).map((c) => ({ ...c, headers: { ...c.headers } })),
     count: (op) => log.filter((c) => !op || c.op === op).length,
+    maxInFlight: (op) => maxInFlight.get(op ?? '*') ?? 0,
     lookup(bucket, key, op = 'GetObject') {
       const b = buckets.get(bucket);
       const ids = { requestId: requestId(), hostId: hostId() };

@@ -170,6 +170,13 @@ export interface SsmOptions {
   listOrder?: 'asc' | 'desc';
   /** Documents per account (default 500). */
   documentLimit?: number;
+  /**
+   * What a SourceUrl attachment attaches: the manifest's files in that folder (`manifest-files`, default:
+   * what the documentation describes) or every object directly in it (`every-object`, as an independent
+   * implementation does): objects the manifest does not list are attached as they are (name, size,
+   * sha256), without the ZIP checks.
+   */
+  sourceUrlAttaches?: 'manifest-files' | 'every-object';
 }
 
 export interface SsmConfig {
@@ -185,6 +192,7 @@ export interface SsmConfig {
   mutationHoldMs: number;
   listOrder: 'asc' | 'desc';
   documentLimit: number;
+  sourceUrlAttaches: 'manifest-files' | 'every-object';
 }
 
 export interface SsmFake extends FakeControls<SsmFault, SsmOp> {
@@ -616,6 +624,7 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
     mutationHoldMs: opts.mutationHoldMs ?? 0,
     listOrder: opts.listOrder ?? 'asc',
     documentLimit: opts.documentLimit ?? 500,
+    sourceUrlAttaches: opts.sourceUrlAttaches ?? 'manifest-files',
   };
   const s3 = opts.s3;
   const docs = new Map<string, Doc>();
@@ -676,14 +685,24 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
     v: Version,
   ): { ok: true; files: AttachmentFile[]; blobs: Map<string, Buffer> } | { ok: false; info: string } => {
     if (d.type !== 'Package') return { ok: true, files: [], blobs: new Map() };
-    // What to fetch: SourceUrl folders hold every manifest file; S3FileUrl names one object.
-    const wanted: { name: string; bucket: string; key: string }[] = [];
+    // What to fetch: SourceUrl folders hold every manifest file (and, attaching every object, the
+    // others in the folder too); S3FileUrl names one object.
+    const wanted: { name: string; bucket: string; key: string; extra?: boolean }[] = [];
     const manifestFiles = v.manifest?.files ?? new Map();
     for (const src of v.attachmentsSource) {
       const loc = parseS3Url(src.Values[0]!)!;
       if (src.Key === 'SourceUrl') {
         for (const f of manifestFiles.keys())
           wanted.push({ name: f, bucket: loc.bucket, key: joinKey(loc.key, f) });
+        if (config.sourceUrlAttaches === 'every-object' && s3?.buckets().includes(loc.bucket)) {
+          const folder = joinKey(loc.key, '');
+          for (const key of s3.keys(loc.bucket, folder)) {
+            const name = key.slice(folder.length);
+            if (manifestFiles.has(name) || name.includes('/') || !fullMatch(RE.attachmentName, name))
+              continue;
+            wanted.push({ name, bucket: loc.bucket, key, extra: true });
+          }
+        }
       } else if (src.Key === 'S3FileUrl') {
         wanted.push({ name: src.Name ?? loc.key.split('/').pop()!, bucket: loc.bucket, key: loc.key });
       }
@@ -696,7 +715,7 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
     const blobs = new Map<string, Buffer>();
     for (const w of unique) {
       const url = `s3://${w.bucket}/${w.key}`;
-      if (!manifestFiles.has(w.name)) return { ok: false, info: TEXT.notInManifest(w.name) };
+      if (!manifestFiles.has(w.name) && !w.extra) return { ok: false, info: TEXT.notInManifest(w.name) };
       if (!s3?.buckets().includes(w.bucket)) return { ok: false, info: TEXT.bucketMissing };
       const ids = { rid: s3RequestId(), hid: Buffer.from(randomUUID()).toString('base64') };
       if (config.deniedKeys.some((p) => url.startsWith(p)))
@@ -712,6 +731,18 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
       if (body.length > config.maxFileBytes)
         return { ok: false, info: TEXT.fileTooLarge(w.name, body.length, config.maxFileBytes) };
       const hash = sha256hex(body);
+      const file = (): AttachmentFile => ({
+        Name: w.name,
+        Size: body.length,
+        Hash: hash,
+        HashType: 'Sha256',
+        Url: attachmentUrl(d, v, w.name),
+      });
+      if (w.extra) {
+        files.push(file());
+        blobs.set(w.name, body);
+        continue;
+      }
       const expected = manifestFiles.get(w.name)?.sha256;
       if (expected !== undefined && expected.toLowerCase() !== hash) {
         return { ok: false, info: TEXT.checksumMismatch(w.name, expected, hash) };
@@ -723,13 +754,7 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
           return { ok: false, info: TEXT.missingScript(w.name, action) };
         }
       }
-      files.push({
-        Name: w.name,
-        Size: body.length,
-        Hash: hash,
-        HashType: 'Sha256',
-        Url: attachmentUrl(d, v, w.name),
-      });
+      files.push(file());
       blobs.set(w.name, body);
     }
     return { ok: true, files, blobs };

@@ -11,18 +11,26 @@ import { type Created, createVersion } from './create.js';
 import { describeDefault, setDefault } from './default.js';
 import { realSleep, type SdkRetryOptions, type Sleep, type Timing } from './retry.js';
 import { changedAnything, noProgress, type PublishProgress } from './progress.js';
-import { type UploadedFile, uploadAll, versionPrefix } from './s3.js';
+import {
+  holdsAll,
+  manifestKey,
+  type S3Ctx,
+  type UploadedFile,
+  type UploadTarget,
+  uploadAll,
+  versionPrefix,
+} from './s3.js';
 import { ensureTags } from './tags.js';
 import { verifyStored } from './verify.js';
 import { canonicalJson, getVersion, listVersions, sha256Hex, versionConflict } from './versions.js';
-import { failedVersion, waitForVersion } from './wait.js';
+import { type FailedPlace, failedVersion, waitForVersion } from './wait.js';
 
 export type { PublishProgress } from './progress.js';
 
 export interface PublishOptions {
   name: string;
   version: string;
-  /** The built ZIPs (manifest.json is uploaded too). */
+  /** The built ZIPs (manifest.json is uploaded too, after them, outside their folder). */
   files: readonly BuiltFile[];
   manifestPath: string;
   manifestBytes: Buffer;
@@ -54,6 +62,8 @@ export interface PublishOptions {
   sdkRetry?: Partial<SdkRetryOptions> | undefined;
   /** Filled in as AWS changes, so that a run that fails part-way still says what it changed. */
   progress?: PublishProgress | undefined;
+  /** ZIPs uploaded at a time (default 4). */
+  uploadConcurrency?: number | undefined;
 }
 
 export interface PublishResult {
@@ -78,9 +88,15 @@ export interface PublishResult {
   tagsChanged: string[];
   /** How many objects this run uploaded (the others were already there with the same sha256). */
   uploaded: number;
+  /**
+   * The folder holding the version's files (its SourceUrl). For a version published before, the folder
+   * of this run's bucket and prefix when it holds them all, else empty (see `notices`).
+   */
   s3Uri: string;
   uploads: UploadedFile[];
   consoleUrl: string | undefined;
+  /** What the user should know although nothing failed, one sentence pair each. */
+  notices?: string[];
 }
 
 export async function publish(o: PublishOptions): Promise<PublishResult> {
@@ -187,6 +203,13 @@ async function lookUp(o: PublishOptions, ctx: SsmCtx, canonical: string): Promis
   return { ...found, published: stored.documentVersion };
 }
 
+const s3CtxOf = (o: PublishOptions, clients: Clients, ctx: SsmCtx): S3Ctx => ({
+  ...ctx,
+  s3: clients.s3,
+  bucket: o.bucket,
+  putTimeoutMs: (size: number) => o.requestTimeoutMs + Math.ceil(size / 1024),
+});
+
 /** Steps 2 and 3: upload (skipping what is there), then create the version. */
 async function uploadAndCreate(
   o: PublishOptions,
@@ -198,26 +221,28 @@ async function uploadAndCreate(
 ): Promise<{ uploads: UploadedFile[]; created: Created; s3Uri: string }> {
   const keyPrefix = versionPrefix(o.prefix, o.name, o.version);
   const s3Uri = `s3://${o.bucket}/${keyPrefix}`;
-  const files = [
-    ...o.files.map((f) => ({ name: f.name, path: f.path, size: f.size, sha256: f.sha256 })),
-    {
-      name: 'manifest.json',
-      path: o.manifestPath,
-      size: o.manifestBytes.length,
-      sha256: sha256Hex(o.manifestBytes),
-    },
-  ];
+  const zips: UploadTarget[] = o.files.map((f) => ({
+    name: f.name,
+    path: f.path,
+    size: f.size,
+    sha256: f.sha256,
+    key: `${keyPrefix}/${f.name}`,
+  }));
+  const manifest: UploadTarget = {
+    name: 'manifest.json',
+    path: o.manifestPath,
+    size: o.manifestBytes.length,
+    sha256: sha256Hex(o.manifestBytes),
+    key: manifestKey(o.prefix, o.name, o.version),
+  };
   progress.s3Uri = s3Uri;
-  const s3Ctx = {
-    ...ctx,
-    s3: clients.s3,
-    bucket: o.bucket,
-    putTimeoutMs: (size: number) => o.requestTimeoutMs + Math.ceil(size / 1024),
+  const s3Ctx: S3Ctx = {
+    ...s3CtxOf(o, clients, ctx),
     stored: (u: UploadedFile) => {
       if (u.action === 'uploaded') progress.uploaded++;
     },
   };
-  const uploads = await uploadAll(s3Ctx, keyPrefix, files);
+  const uploads = await uploadAll(s3Ctx, zips, manifest, o.uploadConcurrency);
   const created = await createVersion(ctx, {
     content: o.manifestBytes.toString('utf8'),
     versionName: o.version,
@@ -252,17 +277,25 @@ async function run(o: PublishOptions, clients: Clients, base: StepCtx): Promise<
       ? await uploadAndCreate(o, clients, ctx, found, canonical, progress)
       : undefined;
   const documentVersion = made?.created.documentVersion ?? found.published!;
-  progress.s3Uri ??= `s3://${o.bucket}/${versionPrefix(o.prefix, o.name, o.version)}`;
   progress.documentVersion = documentVersion;
   progress.previousDefaultVersion = progress.documentCreated ? undefined : found.defaultVersion;
+  const notices: string[] = [];
   // 4. Wait for ingestion to end; 5. verify what SSM stored against what we built.
   const waited = await waitForVersion(ctx, documentVersion, {
     timeoutMs: Math.min(o.waitTimeoutMs, o.deadline - ctx.timing.now()),
     maxDelayMs: o.maxPollDelayMs,
   });
-  if (waited.status === 'Failed')
-    throw failedVersion(ctx, documentVersion, o.version, waited.statusInformation);
-  await verifyStored(ctx, documentVersion, o.version, canonical, o.files);
+  if (waited.status === 'Failed') {
+    const place = await placeOf(ctx, documentVersion);
+    throw failedVersion(ctx, documentVersion, o.version, waited.statusInformation, place);
+  }
+  const verified = await verifyStored(ctx, documentVersion, o.version, canonical, o.files);
+  if (verified.extra.length > 0) {
+    notices.push(
+      `SSM attached ${verified.extra.length === 1 ? 'a file' : 'files'} the manifest does not list: ${verified.extra.join(', ')} (other objects in the version's S3 folder). The listed files are as built, and the agent installs only those; keep the folder to the built files to avoid this.`,
+    );
+  }
+  if (!made) progress.s3Uri = await storedFolder(o, clients, ctx, notices);
   // 6. Tags, then the default version (only now that the version is Active).
   if (!made?.created.tagsSet) {
     const tagged = await ensureTags(ctx, o.tags);
@@ -274,7 +307,16 @@ async function run(o: PublishOptions, clients: Clients, base: StepCtx): Promise<
     progress.defaultChanged = true;
     progress.previousDefaultVersion = moved.previous;
   }
-  progress.defaultVersion = moved ? documentVersion : (await describeDefault(ctx)).defaultVersion;
+  if (moved?.kept) {
+    const k = moved.kept;
+    notices.push(
+      `set-default: the default version stays ${k.documentVersion} (${k.versionName ?? 'no version name'}), which is newer than document version ${documentVersion} (${o.version}); publish never moves the default back to an older version. To roll back to ${o.version} deliberately, use a promote/rollback step: aws ssm update-document-default-version --name ${o.name} --document-version ${documentVersion}, or the Systems Manager console.`,
+    );
+  }
+  progress.defaultVersion = moved
+    ? (moved.kept?.documentVersion ?? documentVersion)
+    : (await describeDefault(ctx)).defaultVersion;
+  for (const n of notices) o.log(`Notice: ${n}`);
   const uploads = made?.uploads ?? [];
   return {
     documentName: o.name,
@@ -290,11 +332,44 @@ async function run(o: PublishOptions, clients: Clients, base: StepCtx): Promise<
     defaultChanged: progress.defaultChanged,
     tagsChanged: progress.tagsChanged,
     uploaded: uploads.filter((u) => u.action === 'uploaded').length,
-    s3Uri: progress.s3Uri,
+    s3Uri: progress.s3Uri ?? '',
     uploads,
     consoleUrl:
       identity.partition === 'aws'
         ? `https://${o.region}.console.aws.amazon.com/systems-manager/documents/${encodeURIComponent(o.name)}/description?region=${o.region}`
         : undefined,
+    notices,
   };
+}
+
+/** Where a failed version stands (best effort: without the list, the hint names the usual delete). */
+async function placeOf(ctx: SsmCtx, documentVersion: string): Promise<FailedPlace | undefined> {
+  const versions = await listVersions(ctx).catch(() => undefined);
+  if (!versions) return undefined;
+  const isDefault = versions.some((v) => v.DocumentVersion === documentVersion && v.IsDefaultVersion);
+  return { only: versions.length === 1 && versions[0]?.DocumentVersion === documentVersion, isDefault };
+}
+
+/**
+ * The S3 folder of a version published before: SSM does not say which SourceUrl a version came from,
+ * so the folder this run's inputs name counts only when it holds every file with its sha256.
+ */
+async function storedFolder(
+  o: PublishOptions,
+  clients: Clients,
+  ctx: SsmCtx,
+  notices: string[],
+): Promise<string> {
+  const keyPrefix = versionPrefix(o.prefix, o.name, o.version);
+  const uri = `s3://${o.bucket}/${keyPrefix}`;
+  const holds = await holdsAll(s3CtxOf(o, clients, ctx), keyPrefix, o.files);
+  if (holds) return uri;
+  const why =
+    holds === false
+      ? `${uri}/ does not hold its files (it was published from another s3-bucket or s3-prefix, or they were deleted since)`
+      : `${uri}/ could not be checked for its files`;
+  notices.push(
+    `Version ${o.version} was already published, but ${why}, so the s3-uri output is empty. Nothing needs uploading: SSM keeps its own copy of a version's files.`,
+  );
+  return '';
 }

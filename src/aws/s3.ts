@@ -1,4 +1,5 @@
-// Checksum-verified, skip-if-identical uploads of the built files to s3://bucket/prefix/name/version/.
+// Checksum-verified, skip-if-identical uploads of the built files to s3://bucket/prefix/name/version/, a
+// few at a time, and of the manifest to prefix/name/manifests/version.json once they are all in place.
 import { createReadStream } from 'node:fs';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ActionError } from '../errors.js';
@@ -14,16 +15,33 @@ export interface UploadFile {
   sha256: string;
 }
 
-export interface UploadedFile extends UploadFile {
+/** A file and the key it goes to. */
+export interface UploadTarget extends UploadFile {
   key: string;
+}
+
+export interface UploadedFile extends UploadTarget {
   /** `uploaded`: written by this run; `present`: already there with the same sha256. */
   action: 'uploaded' | 'present';
 }
 
+/** How many files are uploaded at a time. */
+export const UPLOAD_CONCURRENCY = 4;
+
+const keyOf = (...parts: string[]) => parts.filter((p) => p !== '').join('/');
+
 /** `prefix/name/version` without leading/trailing slashes (an empty prefix is left out). */
 export function versionPrefix(prefix: string, name: string, version: string): string {
-  const parts = [prefix.replace(/^\/+|\/+$/g, ''), name, version].filter((p) => p !== '');
-  return parts.join('/');
+  return keyOf(prefix.replace(/^\/+|\/+$/g, ''), name, version);
+}
+
+/**
+ * Where a version's manifest.json goes: `prefix/name/manifests/version.json`, outside the version's
+ * folder (the SourceUrl), so that a service attaching every object under the SourceUrl finds only the
+ * files the manifest lists.
+ */
+export function manifestKey(prefix: string, name: string, version: string): string {
+  return keyOf(prefix.replace(/^\/+|\/+$/g, ''), name, 'manifests', `${version}.json`);
 }
 
 export const hexToBase64 = (hex: string): string => Buffer.from(hex, 'hex').toString('base64');
@@ -65,41 +83,94 @@ async function head(ctx: S3Ctx, key: string): Promise<Head> {
 }
 
 /**
- * Uploads each file under `keyPrefix/`, skipping objects already there with the same sha256.
- * A key holding different content is a conflict: another build of the same version got there first.
- * Every object is read back (HeadObject with the caller's identity, as SSM will read it) and its
- * checksum compared, before SSM is asked to ingest anything.
+ * Uploads `files`, at most `concurrency` at a time, then `last` (the manifest) once every one of them is
+ * stored and read back. Objects already there with the same sha256 are skipped; a key holding different
+ * content is a conflict: another build of the same version got there first. Every object is read back
+ * (HeadObject with the caller's identity, as SSM will read it) and its checksum compared, before SSM is
+ * asked to ingest anything. After a failure no new upload starts; those under way end (and are
+ * reported to `stored`) before the first failure is thrown.
  */
 export async function uploadAll(
   ctx: S3Ctx,
-  keyPrefix: string,
-  files: readonly UploadFile[],
+  files: readonly UploadTarget[],
+  last: UploadTarget | undefined,
+  concurrency = UPLOAD_CONCURRENCY,
 ): Promise<UploadedFile[]> {
-  const results: UploadedFile[] = [];
-  for (const f of files) {
-    const key = `${keyPrefix}/${f.name}`;
-    const uri = `s3://${ctx.bucket}/${key}`;
-    let action: UploadedFile['action'] = 'present';
-    const before = await head(ctx, key);
-    if (before.exists) {
-      checkSame(before, f, uri);
-      ctx.log(`= ${uri} already holds this file (sha256 ${f.sha256}); not uploaded again`);
-    } else {
-      action = await put(ctx, key, f, uri);
-    }
-    // Read back with the caller's identity: SSM fetches the object with the same credentials.
-    const after = await head(ctx, key);
-    if (!after.exists) {
-      throw new ActionError('not-found', `${uri} is missing right after the upload.`, {
-        hint: "Check the bucket's lifecycle rules (nothing may expire or delete objects under the prefix), then re-run.",
-      });
-    }
-    checkSame(after, f, uri, action === 'uploaded');
-    const done: UploadedFile = { ...f, key, action };
-    results.push(done);
-    ctx.stored?.(done);
-  }
+  const results = await bounded(files, concurrency, (f) => uploadOne(ctx, f));
+  if (last) results.push(await uploadOne(ctx, last));
   return results;
+}
+
+/** `fn` over `items`, at most `limit` at a time, results in item order; stops starting new ones after a failure. */
+export async function bounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = [];
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (failure === undefined && next < items.length) {
+      const i = next++;
+      try {
+        out[i] = await fn(items[i] as T);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  const workers = Math.max(1, Math.min(Math.floor(limit) || 1, items.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+  if (failure) throw failure.error;
+  return out;
+}
+
+async function uploadOne(ctx: S3Ctx, f: UploadTarget): Promise<UploadedFile> {
+  const uri = `s3://${ctx.bucket}/${f.key}`;
+  let action: UploadedFile['action'] = 'present';
+  const before = await head(ctx, f.key);
+  if (before.exists) {
+    checkSame(before, f, uri);
+    ctx.log(`= ${uri} already holds this file (sha256 ${f.sha256}); not uploaded again`);
+  } else {
+    action = await put(ctx, f.key, f, uri);
+  }
+  // Read back with the caller's identity: SSM fetches the object with the same credentials.
+  const after = await head(ctx, f.key);
+  if (!after.exists) {
+    throw new ActionError('not-found', `${uri} is missing right after the upload.`, {
+      hint: "Check the bucket's lifecycle rules (nothing may expire or delete objects under the prefix), then re-run.",
+    });
+  }
+  checkSame(after, f, uri, action === 'uploaded');
+  const done: UploadedFile = { ...f, action };
+  ctx.stored?.(done);
+  return done;
+}
+
+/**
+ * Whether the folder `keyPrefix/` holds every one of `files` with its sha256: true when it does, false
+ * when one is missing or differs, undefined when S3 could not be asked (the reason is logged).
+ */
+export async function holdsAll(
+  ctx: S3Ctx,
+  keyPrefix: string,
+  files: readonly { name: string; sha256: string }[],
+): Promise<boolean | undefined> {
+  try {
+    const found = await bounded(files, UPLOAD_CONCURRENCY, async (f) => {
+      const h = await head(ctx, `${keyPrefix}/${f.name}`);
+      return h.exists && h.sha256 === f.sha256.toLowerCase();
+    });
+    return found.every(Boolean);
+  } catch (e) {
+    if (ctx.signal.aborted) throw e;
+    ctx.log(
+      `Could not check s3://${ctx.bucket}/${keyPrefix}/: ${e instanceof Error ? e.message : String(e)}`,
+    );
+    return undefined;
+  }
 }
 
 /** Transient failures worth another attempt (the SDK cannot retry a PUT whose body is a consumed file stream). */
@@ -145,6 +216,9 @@ async function putOnce(ctx: S3Ctx, key: string, f: UploadFile, uri: string): Pro
         Body: createReadStream(f.path),
         ContentLength: f.size,
         ContentType: f.name.endsWith('.json') ? 'application/json' : 'application/zip',
+        // Both: the algorithm header is what makes some servers (and Object Lock buckets) keep the value;
+        // with a checksum header present the SDK computes none of its own and streams the body as is.
+        ChecksumAlgorithm: 'SHA256',
         ChecksumSHA256: hexToBase64(f.sha256),
         IfNoneMatch: '*',
       }),

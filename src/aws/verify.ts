@@ -1,5 +1,7 @@
 // Checking what SSM stored for a version against what this run built: version name, manifest, and
-// each attachment's name, size and sha256.
+// each listed attachment's name, size and sha256. Attachments the manifest does not list (other objects
+// under the SourceUrl folder, for a service that attaches them all) are reported, not refused: nothing
+// installs them.
 import { ActionError } from '../errors.js';
 import type { SsmCtx } from './context.js';
 import { canonicalJson, getVersion } from './versions.js';
@@ -10,6 +12,11 @@ export interface VerifyFile {
   sha256: string;
 }
 
+export interface Verified {
+  /** Names of stored attachments that are not among the files sent (and so not in the manifest). */
+  extra: string[];
+}
+
 /** Throws a `service` error naming every difference between what SSM stored and what was sent. */
 export async function verifyStored(
   ctx: SsmCtx,
@@ -17,7 +24,7 @@ export async function verifyStored(
   versionName: string,
   canonical: string,
   files: readonly VerifyFile[],
-): Promise<void> {
+): Promise<Verified> {
   const got = await getVersion(ctx, { documentVersion });
   if (!got) {
     throw new ActionError(
@@ -45,8 +52,7 @@ export async function verifyStored(
     if (a.Hash && a.Hash.toLowerCase() !== f.sha256)
       problems.push(`${f.name} has sha256 ${a.Hash}, expected ${f.sha256}`);
   }
-  const extra = [...byName.keys()].filter((n) => !files.some((f) => f.name === n));
-  if (extra.length) problems.push(`unexpected attachments: ${extra.join(', ')}`);
+  const extra = [...byName.keys()].filter((n) => !files.some((f) => f.name === n)).sort();
   if (problems.length) {
     throw new ActionError(
       'service',
@@ -56,4 +62,5 @@ export async function verifyStored(
       },
     );
   }
+  return { extra };
 }

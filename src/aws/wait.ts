@@ -81,18 +81,39 @@ export function failureHint(info: string | undefined): string {
   return 'Fix the cause above, then publish a new version (the failed version keeps its version name).';
 }
 
+/** Where a failed version stands in its document, which decides how it can be deleted. */
+export interface FailedPlace {
+  /** It is the document's only version (its first, unless the others were deleted). */
+  only: boolean;
+  /** It is the default version. */
+  isDefault: boolean;
+}
+
+/** How to free the failed version's name: the delete that SSM accepts for it. */
+function deleteHint(name: string, versionName: string, place: FailedPlace | undefined): string {
+  const keep = `The version name ${versionName} stays taken by the failed version: publish a new version, or`;
+  if (place?.only) {
+    // DeleteDocument refuses the default version by name or number; the only version is the default.
+    return `${keep} delete the document first, as the failed version is its only version and so its default, which SSM does not delete on its own (aws ssm delete-document --name ${name}).`;
+  }
+  const byName = `aws ssm delete-document --name ${name} --version-name ${versionName}`;
+  if (place?.isDefault) {
+    return `${keep} make another version the default (aws ssm update-document-default-version --name ${name} --document-version <number>) and then delete it (${byName}).`;
+  }
+  return `${keep} delete it first (${byName}).`;
+}
+
 /** A version that ended Failed: the service's StatusInformation, what it means, and how to go on. */
 export function failedVersion(
   ctx: SsmCtx,
   documentVersion: string,
   versionName: string,
   info: string | undefined,
+  place?: FailedPlace,
 ): ActionError {
   return new ActionError(
     'service',
     `Version ${documentVersion} (${versionName}) of ${ctx.name} failed in SSM: ${info ?? 'no reason given'}`,
-    {
-      hint: `${failureHint(info)} The version name ${versionName} stays taken by the failed version: publish a new version, or delete it first (aws ssm delete-document --name ${ctx.name} --version-name ${versionName}).`,
-    },
+    { hint: `${failureHint(info)} ${deleteHint(ctx.name, versionName, place)}` },
   );
 }

@@ -4,7 +4,24 @@ import { diag, type RuleId } from './catalogue.js';
 
 export const NAME_PATTERN = /^[a-zA-Z0-9_\-.]{3,128}$/;
 export const VERSION_PATTERN = /^[a-zA-Z0-9_\-.]{1,128}$/;
+/** The document-name prefixes SSM reserves, spelt as CreateDocument's documentation spells them. */
 export const RESERVED_PREFIXES = ['aws', 'amazon', 'amzn', 'AWSEC2', 'AWSConfigRemediation', 'AWSSupport'];
+
+/**
+ * The reserved prefix a name starts with: `exact` when in the documented spelling (SSM refuses it),
+ * otherwise in another case (whether SSM matches case-insensitively is not documented; some
+ * implementations do). The documented spelling wins when both apply (`AWSSupportX`, `awsAgent`).
+ */
+export function reservedPrefix(name: string): { prefix: string; exact: boolean } | undefined {
+  const exact = RESERVED_PREFIXES.find((p) => name.startsWith(p));
+  if (exact) return { prefix: exact, exact: true };
+  const lower = name.toLowerCase();
+  // The longest match names the prefix best (`AwsSupportX` is about AWSSupport, not aws).
+  const other = [...RESERVED_PREFIXES]
+    .sort((x, y) => y.length - x.length)
+    .find((p) => lower.startsWith(p.toLowerCase()));
+  return other ? { prefix: other, exact: false } : undefined;
+}
 const CONFIGURE_PACKAGE_NAME = /^[a-zA-Z][a-zA-Z0-9\-_]{0,39}$/;
 
 /** Packages AWS publishes through Distributor; a customer package of the same name is shadowed by them. */
@@ -43,14 +60,23 @@ export function checkName(name: Setting): Diagnostic[] {
     ];
   }
   const out: Diagnostic[] = [];
-  const reserved = RESERVED_PREFIXES.find((p) => n.startsWith(p));
+  const reserved = reservedPrefix(n);
   if (reserved) {
+    const start = n.slice(0, reserved.prefix.length);
+    const rest = n.slice(reserved.prefix.length).replace(/^[-_.]+/, '');
+    const better = /^acme/i.test(rest) ? rest : `Acme${rest || 'Agent'}`;
     out.push(
-      about(
-        'name-reserved-prefix',
-        name,
-        `Package name "${n}" starts with the reserved prefix "${reserved}"; SSM refuses it. Choose a name starting with your organisation, e.g. "Acme${n.slice(reserved.length)}".`,
-      ),
+      reserved.exact
+        ? about(
+            'name-reserved-prefix',
+            name,
+            `Package name "${n}" starts with the reserved prefix "${reserved.prefix}"; SSM refuses it. Choose a name starting with your organisation, e.g. "${better}".`,
+          )
+        : about(
+            'name-reserved-case',
+            name,
+            `Package name "${n}" starts with "${start}", the reserved prefix "${reserved.prefix}" in another case; SSM may refuse it, and it reads as a document published by AWS. Choose a name starting with your organisation, e.g. "${better}".`,
+          ),
     );
   }
   const aws = AWS_PACKAGES.find((p) => p.toLowerCase() === n.toLowerCase());
