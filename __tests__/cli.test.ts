@@ -1,6 +1,6 @@
 // The CLI, through bin/distributor.js (which runs the committed dist/cli bundle).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, tempDir, validPackage } from './support/pkg.js';
@@ -155,6 +155,65 @@ describe('distributor CLI', () => {
         },
       );
       expect(r.stderr, args).toBe('status=0\n');
+    }
+  });
+});
+
+describe('resolve on a hand-written manifest with `size` and `downloadLocation` (issue 8)', () => {
+  const SHA = 'a'.repeat(64);
+  /** sample-ssm-converge's shape: per-arch ZIP names, `size` on every file, a `name` key at the top. */
+  const manifest = (size: unknown) =>
+    JSON.stringify(
+      {
+        schemaVersion: '2.0',
+        publisher: 'ssm-converge',
+        name: 'ssm-converge',
+        version: '1.0.0',
+        packages: {
+          amazon: {
+            _any: {
+              x86_64: { file: 'ssm-converge-1.0.0-linux-amd64.zip' },
+              arm64: { file: 'ssm-converge-1.0.0-linux-arm64.zip' },
+            },
+          },
+        },
+        files: {
+          'ssm-converge-1.0.0-linux-amd64.zip': { checksums: { sha256: SHA }, size },
+          'ssm-converge-1.0.0-linux-arm64.zip': {
+            checksums: { sha256: SHA },
+            size,
+            downloadLocation: 'https://example-bucket.s3.amazonaws.com/ssm-converge-1.0.0-linux-arm64.zip',
+          },
+        },
+      },
+      null,
+      2,
+    );
+  const host = ['--platform', 'amazon', '--platform-version', '2023', '--arch', 'arm64'];
+
+  it('resolves it, given as the file and as its package folder (ZIPs to be built from folders)', () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'manifest.json'), manifest(4242));
+    for (const target of [path.join(dir, 'manifest.json'), dir]) {
+      const r = cli(['resolve', target, ...host]);
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toBe('ssm-converge-1.0.0-linux-arm64.zip\n');
+      expect(r.stderr).not.toContain('manifest-schema');
+    }
+  });
+
+  it('a manifest that cannot be used exits 1 with its problems, not 2 with the usage', () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'manifest.json'), manifest('4242'));
+    for (const target of [path.join(dir, 'manifest.json'), dir]) {
+      const r = cli(['resolve', target, ...host]);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(
+        /manifest\.json:\d+:\d+: manifest-schema error: files\["ssm-converge-1\.0\.0-linux-amd64\.zip"\]\.size is "4242"/,
+      );
+      expect(r.stderr).toContain('cannot read the package mapping');
+      expect(r.stderr).not.toMatch(/Usage:|Exit status/);
     }
   });
 });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startArtifactService } from './support/artifact-server.js';
 import { sha256 } from './support/hash.js';
-import { cleanupTemp, tempDir, validPackage } from './support/pkg.js';
+import { BASE_CONFIG, cleanupTemp, tempDir, validPackage } from './support/pkg.js';
 import { annotations, REPO, runAction } from './support/runner.js';
 
 afterAll(cleanupTemp);
@@ -127,7 +127,14 @@ describe('dist/index.js in validate mode', () => {
   });
 
   it('fails on warnings only when fail-on-warnings is set', async () => {
-    const dir = validPackage({ 'linux/uninstall.sh': '#!/bin/sh\nset -euo pipefail\n' });
+    // An ubuntu target: its sh is dash, so pipefail is a warning (for amazon alone it is a notice).
+    const dir = validPackage({
+      'distributor.yaml': BASE_CONFIG.replace(
+        'arch: [x86_64, arm64] }\n',
+        'arch: [x86_64, arm64] }\n      - { platform: ubuntu, version: "22.04", arch: x86_64 }\n',
+      ),
+      'linux/uninstall.sh': '#!/bin/sh\nset -euo pipefail\n',
+    });
     const ok = await runAction(
       { 'package-dir': dir, 'output-dir': path.join(tempDir(), 'o'), 'upload-artifact': 'false' },
       { cwd: dir },

@@ -54,6 +54,30 @@ const scriptCase = (rule: Case['rule'], what: string, file: string, text: string
   line,
 });
 
+/** As scriptCase, with an ubuntu target added to the linux payload: its sh is dash (amazon's is bash). */
+const dashScriptCase = (
+  rule: Case['rule'],
+  what: string,
+  file: string,
+  text: string,
+  line: number,
+): Case => ({
+  rule,
+  what,
+  make: () =>
+    validPackage({
+      ...config(
+        BASE_CONFIG.replace(
+          'arch: [x86_64, arm64] }\n',
+          'arch: [x86_64, arm64] }\n      - { platform: ubuntu, version: "22.04", arch: x86_64 }\n',
+        ),
+      ),
+      [file]: text,
+    }),
+  file,
+  line,
+});
+
 /** A linux-only package whose one target (line 6) breaks the rule. */
 const targetCase = (rule: Case['rule'], what: string, target: string): Case => ({
   rule,
@@ -322,14 +346,14 @@ const cases: Case[] = [
     line: 4,
   },
   scriptCase('sh-crlf', 'CRLF line endings', 'linux/install.sh', '#!/bin/sh\r\necho hi\r\n', 1),
-  scriptCase(
+  dashScriptCase(
     'sh-bashism',
     '[[ ]] in install.sh',
     'linux/install.sh',
     '#!/bin/sh\nset -eu\nif [[ -f x ]]; then echo y; fi\n',
     3,
   ),
-  scriptCase(
+  dashScriptCase(
     'sh-pipefail',
     'set -euo pipefail',
     'linux/uninstall.sh',
@@ -475,6 +499,69 @@ const cases: Case[] = [
       ),
     file: 'linux.zip',
   },
+  nameCase('name-reserved-case', 'a name starting with AWS- (the reserved aws in capitals)', 'AWS-AcmeAgent'),
+  // cases:names (insert above)
+  {
+    rule: 'version-key-shadowed',
+    what: 'debian "12" (arm64 only) hiding "12.*" from Debian 12 x86_64',
+    make: () =>
+      validPackage(
+        config(
+          linuxOnly(
+            '      - { platform: debian, version: "12", arch: arm64 }\n      - { platform: debian, version: "12.*", arch: [x86_64, arm64] }\n',
+          ),
+        ),
+      ),
+    line: 6,
+  },
+  targetCase('any-keyword-case', '_ANY as the platform', '{ platform: _ANY, version: _any, arch: x86_64 }'),
+  // cases:targets (insert above)
+  {
+    rule: 'script-kind-mismatch',
+    what: 'platform _any sends a shell-only ZIP to Windows hosts',
+    make: () =>
+      validPackage({
+        ...config(linuxOnly('      - { platform: _any, version: _any, arch: _any }\n')),
+        'windows/install.ps1': null,
+        'windows/uninstall.ps1': null,
+        'windows/agent.msi': null,
+      }),
+    file: 'distributor.yaml',
+    line: 6,
+  },
+  // cases:scripts (insert above)
+  {
+    rule: 'installer-arch',
+    what: 'an x86_64-only RPM in a ZIP mapped to x86_64 and arm64 (known from its file name)',
+    make: () =>
+      validPackage({ 'linux/agent.rpm': null, 'linux/agent-1.0-1.x86_64.rpm': Buffer.from('rpm bytes') }),
+    file: 'linux/agent-1.0-1.x86_64.rpm',
+  },
+  {
+    rule: 'file-size-mismatch',
+    what: 'a prebuilt ZIP whose size differs from the size in manifest.json',
+    make: () => {
+      const root = prebuiltPackage();
+      const m = JSON.parse(readFileSync(path.join(root, 'manifest.json'), 'utf8'));
+      m.files['linux.zip'].size = 7;
+      writeFileSync(path.join(root, 'manifest.json'), JSON.stringify(m, null, 2));
+      return root;
+    },
+    file: 'manifest.json',
+    line: 18,
+  },
+  // cases:manifest (insert above)
+  {
+    rule: 'preview-host-unserved',
+    what: 'a `preview-hosts:` entry that no target serves',
+    make: () =>
+      validPackage(
+        config(`${BASE_CONFIG}preview-hosts:\n  - { platform: ubuntu, version: "24.04", arch: x86_64 }\n`),
+      ),
+    file: 'distributor.yaml',
+    line: 11,
+  },
+  // cases:config (insert above)
 ];
 
 function find(ds: Diagnostic[], rule: string): Diagnostic | undefined {

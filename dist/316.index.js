@@ -717,7 +717,7 @@ async function duplicateContent(ctx, input, e) {
 
 ;// CONCATENATED MODULE: ./src/aws/default.ts
 // The document's default version: read it, and move it to a version (read back, so a lost answer or
-// another writer is noticed).
+// another writer is noticed), never back to an older one.
 
 
 
@@ -729,6 +729,7 @@ async function describeDefault(ctx) {
         });
         return {
             defaultVersion: r.Document?.DefaultVersion ?? '',
+            defaultVersionName: r.Document?.VersionName,
             latestVersion: r.Document?.LatestVersion ?? '',
         };
     }
@@ -736,11 +737,25 @@ async function describeDefault(ctx) {
         throw ssmError(ctx, 'DescribeDocument', e);
     }
 }
-/** Makes `documentVersion` the default (only call it for an Active version) and reads it back. */
+/** Document versions are numbered from 1 up; a lower number is an older version. */
+const older = (a, b) => /^\d+$/.test(a) && /^\d+$/.test(b) && Number(a) < Number(b);
+/**
+ * Makes `documentVersion` the default (only call it for an Active version) and reads it back, unless
+ * the default is a newer version: publish never moves the default back (a re-run of an old release's
+ * workflow would roll every host back); that is a deliberate rollback's job.
+ */
 async function setDefault(ctx, documentVersion) {
     const before = await describeDefault(ctx);
     if (before.defaultVersion === documentVersion)
         return { previous: before.defaultVersion, changed: false };
+    if (older(documentVersion, before.defaultVersion)) {
+        ctx.log(`Default version of ${ctx.name} stays ${before.defaultVersion} (${before.defaultVersionName ?? 'no version name'}): it is newer than ${documentVersion}`);
+        return {
+            previous: before.defaultVersion,
+            changed: false,
+            kept: { documentVersion: before.defaultVersion, versionName: before.defaultVersionName },
+        };
+    }
     const call = { action: 'ssm:UpdateDocumentDefaultVersion', subject: ctx.name };
     try {
         await whileBusy(ctx, call, () => ctx.ssm.send(new client_ssm_dist_cjs/* UpdateDocumentDefaultVersionCommand */.hR_({ Name: ctx.name, DocumentVersion: documentVersion }), {
@@ -767,17 +782,28 @@ var aws_progress = __webpack_require__(82830);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(73024);
 ;// CONCATENATED MODULE: ./src/aws/s3.ts
-// Checksum-verified, skip-if-identical uploads of the built files to s3://bucket/prefix/name/version/.
+// Checksum-verified, skip-if-identical uploads of the built files to s3://bucket/prefix/name/version/, a
+// few at a time, and of the manifest to prefix/name/manifests/version.json once they are all in place.
 
 
 
 
 
 
+/** How many files are uploaded at a time. */
+const UPLOAD_CONCURRENCY = 4;
+const keyOf = (...parts) => parts.filter((p) => p !== '').join('/');
 /** `prefix/name/version` without leading/trailing slashes (an empty prefix is left out). */
 function versionPrefix(prefix, name, version) {
-    const parts = [prefix.replace(/^\/+|\/+$/g, ''), name, version].filter((p) => p !== '');
-    return parts.join('/');
+    return keyOf(prefix.replace(/^\/+|\/+$/g, ''), name, version);
+}
+/**
+ * Where a version's manifest.json goes: `prefix/name/manifests/version.json`, outside the version's
+ * folder (the SourceUrl), so that a service attaching every object under the SourceUrl finds only the
+ * files the manifest lists.
+ */
+function manifestKey(prefix, name, version) {
+    return keyOf(prefix.replace(/^\/+|\/+$/g, ''), name, 'manifests', `${version}.json`);
 }
 const hexToBase64 = (hex) => Buffer.from(hex, 'hex').toString('base64');
 const base64ToHex = (b64) => Buffer.from(b64, 'base64').toString('hex');
@@ -802,38 +828,82 @@ async function head(ctx, key) {
     }
 }
 /**
- * Uploads each file under `keyPrefix/`, skipping objects already there with the same sha256.
- * A key holding different content is a conflict: another build of the same version got there first.
- * Every object is read back (HeadObject with the caller's identity, as SSM will read it) and its
- * checksum compared, before SSM is asked to ingest anything.
+ * Uploads `files`, at most `concurrency` at a time, then `last` (the manifest) once every one of them is
+ * stored and read back. Objects already there with the same sha256 are skipped; a key holding different
+ * content is a conflict: another build of the same version got there first. Every object is read back
+ * (HeadObject with the caller's identity, as SSM will read it) and its checksum compared, before SSM is
+ * asked to ingest anything. After a failure no new upload starts; those under way end (and are
+ * reported to `stored`) before the first failure is thrown.
  */
-async function uploadAll(ctx, keyPrefix, files) {
-    const results = [];
-    for (const f of files) {
-        const key = `${keyPrefix}/${f.name}`;
-        const uri = `s3://${ctx.bucket}/${key}`;
-        let action = 'present';
-        const before = await head(ctx, key);
-        if (before.exists) {
-            checkSame(before, f, uri);
-            ctx.log(`= ${uri} already holds this file (sha256 ${f.sha256}); not uploaded again`);
-        }
-        else {
-            action = await put(ctx, key, f, uri);
-        }
-        // Read back with the caller's identity: SSM fetches the object with the same credentials.
-        const after = await head(ctx, key);
-        if (!after.exists) {
-            throw new errors/* ActionError */.lZ('not-found', `${uri} is missing right after the upload.`, {
-                hint: "Check the bucket's lifecycle rules (nothing may expire or delete objects under the prefix), then re-run.",
-            });
-        }
-        checkSame(after, f, uri, action === 'uploaded');
-        const done = { ...f, key, action };
-        results.push(done);
-        ctx.stored?.(done);
-    }
+async function uploadAll(ctx, files, last, concurrency = UPLOAD_CONCURRENCY) {
+    const results = await bounded(files, concurrency, (f) => uploadOne(ctx, f));
+    if (last)
+        results.push(await uploadOne(ctx, last));
     return results;
+}
+/** `fn` over `items`, at most `limit` at a time, results in item order; stops starting new ones after a failure. */
+async function bounded(items, limit, fn) {
+    const out = [];
+    let next = 0;
+    let failure;
+    const worker = async () => {
+        while (failure === undefined && next < items.length) {
+            const i = next++;
+            try {
+                out[i] = await fn(items[i]);
+            }
+            catch (error) {
+                failure ??= { error };
+            }
+        }
+    };
+    const workers = Math.max(1, Math.min(Math.floor(limit) || 1, items.length));
+    await Promise.all(Array.from({ length: workers }, worker));
+    if (failure)
+        throw failure.error;
+    return out;
+}
+async function uploadOne(ctx, f) {
+    const uri = `s3://${ctx.bucket}/${f.key}`;
+    let action = 'present';
+    const before = await head(ctx, f.key);
+    if (before.exists) {
+        checkSame(before, f, uri);
+        ctx.log(`= ${uri} already holds this file (sha256 ${f.sha256}); not uploaded again`);
+    }
+    else {
+        action = await put(ctx, f.key, f, uri);
+    }
+    // Read back with the caller's identity: SSM fetches the object with the same credentials.
+    const after = await head(ctx, f.key);
+    if (!after.exists) {
+        throw new errors/* ActionError */.lZ('not-found', `${uri} is missing right after the upload.`, {
+            hint: "Check the bucket's lifecycle rules (nothing may expire or delete objects under the prefix), then re-run.",
+        });
+    }
+    checkSame(after, f, uri, action === 'uploaded');
+    const done = { ...f, action };
+    ctx.stored?.(done);
+    return done;
+}
+/**
+ * Whether the folder `keyPrefix/` holds every one of `files` with its sha256: true when it does, false
+ * when one is missing or differs, undefined when S3 could not be asked (the reason is logged).
+ */
+async function holdsAll(ctx, keyPrefix, files) {
+    try {
+        const found = await bounded(files, UPLOAD_CONCURRENCY, async (f) => {
+            const h = await head(ctx, `${keyPrefix}/${f.name}`);
+            return h.exists && h.sha256 === f.sha256.toLowerCase();
+        });
+        return found.every(Boolean);
+    }
+    catch (e) {
+        if (ctx.signal.aborted)
+            throw e;
+        ctx.log(`Could not check s3://${ctx.bucket}/${keyPrefix}/: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+    }
 }
 /** Transient failures worth another attempt (the SDK cannot retry a PUT whose body is a consumed file stream). */
 function isTransient(e) {
@@ -871,6 +941,9 @@ async function putOnce(ctx, key, f, uri) {
             Body: (0,external_node_fs_.createReadStream)(f.path),
             ContentLength: f.size,
             ContentType: f.name.endsWith('.json') ? 'application/json' : 'application/zip',
+            // Both: the algorithm header is what makes some servers (and Object Lock buckets) keep the value;
+            // with a checksum header present the SDK computes none of its own and streams the body as is.
+            ChecksumAlgorithm: 'SHA256',
             ChecksumSHA256: hexToBase64(f.sha256),
             IfNoneMatch: '*',
         }), { abortSignal: ctx.signal, requestTimeout: ctx.putTimeoutMs(f.size) });
@@ -953,7 +1026,9 @@ async function ensureTags(ctx, tags) {
 
 ;// CONCATENATED MODULE: ./src/aws/verify.ts
 // Checking what SSM stored for a version against what this run built: version name, manifest, and
-// each attachment's name, size and sha256.
+// each listed attachment's name, size and sha256. Attachments the manifest does not list (other objects
+// under the SourceUrl folder, for a service that attaches them all) are reported, not refused: nothing
+// installs them.
 
 
 /** Throws a `service` error naming every difference between what SSM stored and what was sent. */
@@ -981,14 +1056,13 @@ async function verifyStored(ctx, documentVersion, versionName, canonical, files)
         if (a.Hash && a.Hash.toLowerCase() !== f.sha256)
             problems.push(`${f.name} has sha256 ${a.Hash}, expected ${f.sha256}`);
     }
-    const extra = [...byName.keys()].filter((n) => !files.some((f) => f.name === n));
-    if (extra.length)
-        problems.push(`unexpected attachments: ${extra.join(', ')}`);
+    const extra = [...byName.keys()].filter((n) => !files.some((f) => f.name === n)).sort();
     if (problems.length) {
         throw new errors/* ActionError */.lZ('service', `SSM stored something else for ${ctx.name} version ${documentVersion}: ${problems.join('; ')}.`, {
             hint: 'Publish a new version; if it happens again, compare the S3 objects under the version prefix with the build.',
         });
     }
+    return { extra };
 }
 
 ;// CONCATENATED MODULE: ./src/aws/wait.ts
@@ -1048,11 +1122,22 @@ function failureHint(info) {
         return 'A ZIP lacks install/uninstall scripts at its root; run mode: validate to see which.';
     return 'Fix the cause above, then publish a new version (the failed version keeps its version name).';
 }
+/** How to free the failed version's name: the delete that SSM accepts for it. */
+function deleteHint(name, versionName, place) {
+    const keep = `The version name ${versionName} stays taken by the failed version: publish a new version, or`;
+    if (place?.only) {
+        // DeleteDocument refuses the default version by name or number; the only version is the default.
+        return `${keep} delete the document first, as the failed version is its only version and so its default, which SSM does not delete on its own (aws ssm delete-document --name ${name}).`;
+    }
+    const byName = `aws ssm delete-document --name ${name} --version-name ${versionName}`;
+    if (place?.isDefault) {
+        return `${keep} make another version the default (aws ssm update-document-default-version --name ${name} --document-version <number>) and then delete it (${byName}).`;
+    }
+    return `${keep} delete it first (${byName}).`;
+}
 /** A version that ended Failed: the service's StatusInformation, what it means, and how to go on. */
-function failedVersion(ctx, documentVersion, versionName, info) {
-    return new errors/* ActionError */.lZ('service', `Version ${documentVersion} (${versionName}) of ${ctx.name} failed in SSM: ${info ?? 'no reason given'}`, {
-        hint: `${failureHint(info)} The version name ${versionName} stays taken by the failed version: publish a new version, or delete it first (aws ssm delete-document --name ${ctx.name} --version-name ${versionName}).`,
-    });
+function failedVersion(ctx, documentVersion, versionName, info, place) {
+    return new errors/* ActionError */.lZ('service', `Version ${documentVersion} (${versionName}) of ${ctx.name} failed in SSM: ${info ?? 'no reason given'}`, { hint: `${failureHint(info)} ${deleteHint(ctx.name, versionName, place)}` });
 }
 
 ;// CONCATENATED MODULE: ./src/aws/publish.ts
@@ -1150,31 +1235,39 @@ async function lookUp(o, ctx, canonical) {
     o.log(`Version ${o.version} is already published as document version ${stored.documentVersion} with this manifest (sha256 ${sha256Hex(o.manifestBytes)}): nothing to create.`);
     return { ...found, published: stored.documentVersion };
 }
+const s3CtxOf = (o, clients, ctx) => ({
+    ...ctx,
+    s3: clients.s3,
+    bucket: o.bucket,
+    putTimeoutMs: (size) => o.requestTimeoutMs + Math.ceil(size / 1024),
+});
 /** Steps 2 and 3: upload (skipping what is there), then create the version. */
 async function uploadAndCreate(o, clients, ctx, found, canonical, progress) {
     const keyPrefix = versionPrefix(o.prefix, o.name, o.version);
     const s3Uri = `s3://${o.bucket}/${keyPrefix}`;
-    const files = [
-        ...o.files.map((f) => ({ name: f.name, path: f.path, size: f.size, sha256: f.sha256 })),
-        {
-            name: 'manifest.json',
-            path: o.manifestPath,
-            size: o.manifestBytes.length,
-            sha256: sha256Hex(o.manifestBytes),
-        },
-    ];
+    const zips = o.files.map((f) => ({
+        name: f.name,
+        path: f.path,
+        size: f.size,
+        sha256: f.sha256,
+        key: `${keyPrefix}/${f.name}`,
+    }));
+    const manifest = {
+        name: 'manifest.json',
+        path: o.manifestPath,
+        size: o.manifestBytes.length,
+        sha256: sha256Hex(o.manifestBytes),
+        key: manifestKey(o.prefix, o.name, o.version),
+    };
     progress.s3Uri = s3Uri;
     const s3Ctx = {
-        ...ctx,
-        s3: clients.s3,
-        bucket: o.bucket,
-        putTimeoutMs: (size) => o.requestTimeoutMs + Math.ceil(size / 1024),
+        ...s3CtxOf(o, clients, ctx),
         stored: (u) => {
             if (u.action === 'uploaded')
                 progress.uploaded++;
         },
     };
-    const uploads = await uploadAll(s3Ctx, keyPrefix, files);
+    const uploads = await uploadAll(s3Ctx, zips, manifest, o.uploadConcurrency);
     const created = await createVersion(ctx, {
         content: o.manifestBytes.toString('utf8'),
         versionName: o.version,
@@ -1208,17 +1301,24 @@ async function run(o, clients, base) {
         ? await uploadAndCreate(o, clients, ctx, found, canonical, progress)
         : undefined;
     const documentVersion = made?.created.documentVersion ?? found.published;
-    progress.s3Uri ??= `s3://${o.bucket}/${versionPrefix(o.prefix, o.name, o.version)}`;
     progress.documentVersion = documentVersion;
     progress.previousDefaultVersion = progress.documentCreated ? undefined : found.defaultVersion;
+    const notices = [];
     // 4. Wait for ingestion to end; 5. verify what SSM stored against what we built.
     const waited = await waitForVersion(ctx, documentVersion, {
         timeoutMs: Math.min(o.waitTimeoutMs, o.deadline - ctx.timing.now()),
         maxDelayMs: o.maxPollDelayMs,
     });
-    if (waited.status === 'Failed')
-        throw failedVersion(ctx, documentVersion, o.version, waited.statusInformation);
-    await verifyStored(ctx, documentVersion, o.version, canonical, o.files);
+    if (waited.status === 'Failed') {
+        const place = await placeOf(ctx, documentVersion);
+        throw failedVersion(ctx, documentVersion, o.version, waited.statusInformation, place);
+    }
+    const verified = await verifyStored(ctx, documentVersion, o.version, canonical, o.files);
+    if (verified.extra.length > 0) {
+        notices.push(`SSM attached ${verified.extra.length === 1 ? 'a file' : 'files'} the manifest does not list: ${verified.extra.join(', ')} (other objects in the version's S3 folder). The listed files are as built, and the agent installs only those; keep the folder to the built files to avoid this.`);
+    }
+    if (!made)
+        progress.s3Uri = await storedFolder(o, clients, ctx, notices);
     // 6. Tags, then the default version (only now that the version is Active).
     if (!made?.created.tagsSet) {
         const tagged = await ensureTags(ctx, o.tags);
@@ -1232,7 +1332,15 @@ async function run(o, clients, base) {
         progress.defaultChanged = true;
         progress.previousDefaultVersion = moved.previous;
     }
-    progress.defaultVersion = moved ? documentVersion : (await describeDefault(ctx)).defaultVersion;
+    if (moved?.kept) {
+        const k = moved.kept;
+        notices.push(`set-default: the default version stays ${k.documentVersion} (${k.versionName ?? 'no version name'}), which is newer than document version ${documentVersion} (${o.version}); publish never moves the default back to an older version. To roll back to ${o.version} deliberately, use a promote/rollback step: aws ssm update-document-default-version --name ${o.name} --document-version ${documentVersion}, or the Systems Manager console.`);
+    }
+    progress.defaultVersion = moved
+        ? (moved.kept?.documentVersion ?? documentVersion)
+        : (await describeDefault(ctx)).defaultVersion;
+    for (const n of notices)
+        o.log(`Notice: ${n}`);
     const uploads = made?.uploads ?? [];
     return {
         documentName: o.name,
@@ -1248,12 +1356,37 @@ async function run(o, clients, base) {
         defaultChanged: progress.defaultChanged,
         tagsChanged: progress.tagsChanged,
         uploaded: uploads.filter((u) => u.action === 'uploaded').length,
-        s3Uri: progress.s3Uri,
+        s3Uri: progress.s3Uri ?? '',
         uploads,
         consoleUrl: identity.partition === 'aws'
             ? `https://${o.region}.console.aws.amazon.com/systems-manager/documents/${encodeURIComponent(o.name)}/description?region=${o.region}`
             : undefined,
+        notices,
     };
+}
+/** Where a failed version stands (best effort: without the list, the hint names the usual delete). */
+async function placeOf(ctx, documentVersion) {
+    const versions = await listVersions(ctx).catch(() => undefined);
+    if (!versions)
+        return undefined;
+    const isDefault = versions.some((v) => v.DocumentVersion === documentVersion && v.IsDefaultVersion);
+    return { only: versions.length === 1 && versions[0]?.DocumentVersion === documentVersion, isDefault };
+}
+/**
+ * The S3 folder of a version published before: SSM does not say which SourceUrl a version came from,
+ * so the folder this run's inputs name counts only when it holds every file with its sha256.
+ */
+async function storedFolder(o, clients, ctx, notices) {
+    const keyPrefix = versionPrefix(o.prefix, o.name, o.version);
+    const uri = `s3://${o.bucket}/${keyPrefix}`;
+    const holds = await holdsAll(s3CtxOf(o, clients, ctx), keyPrefix, o.files);
+    if (holds)
+        return uri;
+    const why = holds === false
+        ? `${uri}/ does not hold its files (it was published from another s3-bucket or s3-prefix, or they were deleted since)`
+        : `${uri}/ could not be checked for its files`;
+    notices.push(`Version ${o.version} was already published, but ${why}, so the s3-uri output is empty. Nothing needs uploading: SSM keeps its own copy of a version's files.`);
+    return '';
 }
 
 

@@ -151,6 +151,7 @@ async function buildCommand(
       name: name === undefined ? undefined : { value: name, source: '--name' },
       version: version === undefined ? undefined : { value: version, source: '--version' },
       versionHint: 'pass --version',
+      nameHint: 'pass --name',
     },
     failOnWarnings: false,
   });

@@ -43,6 +43,7 @@ function validateOptions(c: CommonOptions, env: Record<string, string | undefine
       name: c.name === undefined ? undefined : { value: c.name, source: 'the `name` input' },
       version: c.version,
       versionHint: 'set the `version` input, or run on a tag push like v1.2.3',
+      nameHint: 'set the `name` input',
       env,
     },
     failOnWarnings: c.failOnWarnings,

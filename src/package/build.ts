@@ -4,16 +4,22 @@
 // Problems with the package are diagnostics; a package or output folder that cannot be used at all is an
 // ActionError. Nothing here knows who asked: the caller's `source` strings say where a value came from.
 import path from 'node:path';
-import { failing, manifestFor, writeOutput } from './stages/output.js';
+import { failing, manifestFor, statedChecksums, writeOutput } from './stages/output.js';
+import { groupDiagnostics } from './group.js';
 import { MANIFEST, type PackageModel, type Place, type Source } from './stages/model.js';
 import { checkOutputDir, checkOutputOverlap } from './stages/outdir.js';
 import { scanPayloads } from './stages/scan.js';
 import { locate, payloadsOf, readSource } from './stages/source.js';
-import { type PreviewRow, previewRows } from './hosts.js';
+import { previewFor } from './stages/preview.js';
+import { unversionedNameChecks, versionFileNames } from './stages/versioned.js';
+import { HOSTS, type PreviewRow } from './hosts.js';
 import { manifestProblems, mappingFrom } from './manifest.js';
-import { applyOverrides, diag, hasErrors, sortDiagnostics } from './rules/catalogue.js';
+import { diag, hasErrors } from './rules/catalogue.js';
+import { applyOverrides } from './rules/overrides.js';
 import { checkName, checkVersion } from './rules/names.js';
-import { checkFileCount, checkPayload, checkUndeclared } from './rules/payload.js';
+import { checkFileCount, checkPayload, checkStatedSizes, checkUndeclared } from './rules/payload.js';
+import { checkShadowing } from './rules/shadow.js';
+import { checkScriptKinds } from './rules/scripts.js';
 import { checkTargets } from './rules/targets.js';
 import type { BuiltFile, Diagnostic, Manifest, PackageMapping, PayloadModel, Setting } from './types.js';
 
@@ -34,6 +40,8 @@ export interface BuildRequest {
   version?: Given | undefined;
   /** The caller's advice when no version is found anywhere, e.g. "set the `version` input". */
   versionHint?: string | undefined;
+  /** The caller's way to choose a name where no config can set one, e.g. "pass --name". */
+  nameHint?: string | undefined;
   /** Base for display paths in diagnostics (default: the working directory). */
   cwd?: string | undefined;
   /** For SOURCE_DATE_EPOCH (default: process.env). */
@@ -41,7 +49,7 @@ export interface BuildRequest {
 }
 
 interface BuildReport {
-  /** Every problem found, sorted by file and line, with the config's `rules:` applied. */
+  /** Every problem, `rules:` applied, identical ones grouped, the most important first (group.ts). */
   diagnostics: Diagnostic[];
   /** How the package folder was read. */
   source: 'config' | 'manifest' | undefined;
@@ -81,10 +89,13 @@ export async function buildPackage(req: BuildRequest): Promise<BuildResult> {
   // Payloads that left the package are errors already (and nothing is written): report those first.
   if (!hasErrors(ds)) await checkOutputOverlap(place, outReal, payloads);
   const model = decide(req, place, read, payloads, ds);
+  versionFileNames(model);
   await scanPayloads(model);
+  if (!place.outputDir) model.diagnostics.push(...(await statedChecksums(model, req.env ?? process.env)));
   model.diagnostics.push(...(await runRules(model)));
+  unversionedNameChecks(model);
   const draft = draftManifest(model);
-  const got: Outcome = { kind, preview: previewRows(draft.mapping), manifest: draft.manifest };
+  const got: Outcome = { kind, preview: previewFor(model, draft.mapping), manifest: draft.manifest };
   const version = model.version?.value;
   if (!place.outputDir || !version || failing(model)) return finish(ds, model, got);
   const built = await writeOutput(model, version, place.outputDir, req.env ?? process.env);
@@ -133,7 +144,7 @@ function decideName(req: BuildRequest, place: Place, source: Source): Setting {
     source:
       source.kind === 'config'
         ? "the package folder's name; set `name` in the config to choose another"
-        : "the package folder's name",
+        : `the package folder's name${req.nameHint ? `; ${req.nameHint} to choose another` : ''}`,
   };
 }
 
@@ -147,11 +158,26 @@ function decideVersion(req: BuildRequest, source: Source): Setting | undefined {
 /** Stage 4: the rules over the scanned payloads (names and versions were checked when decided). */
 async function runRules(model: PackageModel): Promise<Diagnostic[]> {
   const { payloads, source } = model;
-  const ds = [...checkTargets(payloads), ...checkFileCount(payloads, source.file)];
-  for (const p of payloads) ds.push(...(await checkPayload(p)));
+  const ds = [
+    ...checkTargets(payloads),
+    ...checkShadowing(payloads),
+    ...checkFileCount(payloads, source.file),
+  ];
+  for (const p of payloads) ds.push(...(await checkPayload(p)).map((d) => aboutPayload(d, p)));
+  ds.push(...checkStatedSizes(model));
+  ds.push(...checkScriptKinds(payloads, mappingFrom(payloads), HOSTS));
   if (source.kind === 'config')
     ds.push(...checkUndeclared(model.scriptFolders, payloads, source.config.file));
   return ds;
+}
+
+/** A payload's finding carries the payload and its targets' platforms, unless its check set them. */
+function aboutPayload(d: Diagnostic, p: PayloadModel): Diagnostic {
+  return {
+    ...d,
+    payload: d.payload ?? p.name,
+    platforms: d.platforms ?? [...new Set(p.targets.map((t) => t.platform))],
+  };
 }
 
 /**
@@ -178,7 +204,8 @@ interface Outcome {
 
 function finish(ds: Diagnostic[], model: PackageModel | undefined, got: Outcome): BuildResult {
   const rules = model?.source.kind === 'config' ? model.source.config.rules : undefined;
-  const diagnostics = sortDiagnostics(applyOverrides(ds, rules));
+  // Overrides first (a scoped entry matches one payload's finding), then identical findings said once.
+  const diagnostics = groupDiagnostics(applyOverrides(ds, rules));
   const report: BuildReport = {
     diagnostics,
     source: got.kind,

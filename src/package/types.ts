@@ -31,6 +31,12 @@ export interface Diagnostic {
   file?: string;
   line?: number;
   column?: number;
+  /** The payload the finding is about (config key, or ZIP name without .zip for a manifest): scoped `rules:` match it. */
+  payload?: string;
+  /** The target platforms the finding concerns (a target's own; a payload's, all of its targets'). */
+  platforms?: string[];
+  /** Further places with the identical finding, once findings are grouped (the first is file/line/column). */
+  also?: Loc[];
 }
 
 /** One platform/version/arch mapping of a payload, with where it was written. */

@@ -55,6 +55,11 @@ export const RULES = {
     summary:
       'Document names may not start with aws, amazon, amzn, AWSEC2, AWSConfigRemediation or AWSSupport.',
   },
+  'name-reserved-case': {
+    severity: 'warning',
+    summary:
+      'The name starts with a reserved prefix in another case (`Aws-`, `AMAZON`, ...); SSM may refuse it, and it reads as an AWS document.',
+  },
   'name-configure-package': {
     severity: 'warning',
     summary:
@@ -97,6 +102,11 @@ export const RULES = {
     summary:
       'Architecture must be x86_64, arm64, 386 or _any (the agent never reports amd64, aarch64, i386).',
   },
+  'any-keyword-case': {
+    severity: 'error',
+    summary:
+      'A platform, version or architecture key `_ANY` (any case but `_any`): the keyword is case-sensitive, so the key matches no host.',
+  },
   'version-key-form': {
     severity: 'error',
     summary: 'Platform version key must be _any, *, an exact version, or a prefix ending in .* (e.g. 8.*).',
@@ -104,6 +114,11 @@ export const RULES = {
   'version-key-unreported': {
     severity: 'warning',
     summary: 'An exact version key that no host of that platform reports (e.g. redhat 8: hosts report 8.6).',
+  },
+  'version-key-shadowed': {
+    severity: 'warning',
+    summary:
+      'A more specific key (exact version, or the platform itself) hides a broader one that has architectures it lacks; the agent does not backtrack, so those hosts get nothing.',
   },
   'target-conflict': {
     severity: 'error',
@@ -212,6 +227,11 @@ export const RULES = {
     severity: 'error',
     summary: 'One ZIP is mapped to Windows and to other platforms: it would need both .sh and .ps1 scripts.',
   },
+  'script-kind-mismatch': {
+    severity: 'warning',
+    summary:
+      'Platform `_any` sends a ZIP to hosts that run the other script kind (a shell-only ZIP to Windows, a .ps1-only ZIP to Linux).',
+  },
   'sh-crlf': {
     severity: 'error',
     summary: 'A .sh script has CRLF line endings; `sh install.sh` fails with "$\'\\r\': command not found".',
@@ -219,16 +239,22 @@ export const RULES = {
   'sh-bashism': {
     severity: 'error',
     summary:
-      'A .sh script uses bash-only syntax; the agent runs `sh install.sh`, which is dash on Debian and Ubuntu.',
+      'A .sh action script uses bash-only syntax; the agent runs `sh install.sh`, which is dash on Debian and Ubuntu (a notice when only platforms whose /bin/sh is bash get the ZIP).',
   },
   'sh-pipefail': {
     severity: 'warning',
     summary:
-      '`set -o pipefail` is not supported by older dash (Ubuntu 20.04, Debian 11) and aborts the script there.',
+      '`set -o pipefail` is not supported by older dash (Ubuntu 20.04, Debian 11) and aborts the script there (a notice when only bash-as-sh platforms get the ZIP).',
   },
   'ps1-bom': {
     severity: 'error',
-    summary: 'A .ps1 script has non-ASCII text but no UTF-8 BOM; Windows PowerShell 5.1 reads it as ANSI.',
+    summary:
+      'A .ps1 script has non-ASCII text but no UTF-8 BOM; Windows PowerShell 5.1 reads it as ANSI (a warning when the text is only in comments).',
+  },
+  'installer-arch': {
+    severity: 'warning',
+    summary:
+      'An installer (RPM, .deb, MSI/EXE) built for one architecture is in a ZIP mapped to hosts of another.',
   },
   // --- manifest.json (hand-written or prebuilt)
   'manifest-syntax': {
@@ -277,7 +303,8 @@ export const RULES = {
   },
   'checksum-recomputed': {
     severity: 'notice',
-    summary: 'A hand-written checksum was stale; the built ZIP has a new one (checksums are never trusted).',
+    summary:
+      'A hand-written checksum was stale (the built ZIP’s replaced it), or a hand-written `size` of a ZIP built from a folder was left out (checksums and sizes are never trusted).',
   },
   'file-unreferenced': {
     severity: 'warning',
@@ -290,6 +317,14 @@ export const RULES = {
   'file-missing': {
     severity: 'error',
     summary: 'A file listed in manifest.json exists neither as a ZIP nor as a folder to build it from.',
+  },
+  'file-size-mismatch': {
+    severity: 'error',
+    summary: 'A `size` in a manifest `files` entry differs from the size of the prebuilt ZIP.',
+  },
+  'preview-host-unserved': {
+    severity: 'warning',
+    summary: 'A host listed under `preview-hosts:` in the config gets no ZIP from the package.',
   },
   'zip-invalid': {
     severity: 'error',
@@ -328,22 +363,10 @@ export function diag(rule: RuleId, loc: Loc | undefined, message: string): Diagn
 
 export const hasErrors = (ds: readonly Diagnostic[]): boolean => ds.some((d) => d.severity === 'error');
 
-/** Applies the config's `rules:` severity overrides; those of rules that are not overridable are ignored. */
-export function applyOverrides(
-  ds: readonly Diagnostic[],
-  overrides: Readonly<Record<string, string>> | undefined,
-): Diagnostic[] {
-  if (!overrides) return [...ds];
-  const out: Diagnostic[] = [];
-  for (const d of ds) {
-    const o = isOverridable(d.rule) && Object.hasOwn(overrides, d.rule) ? overrides[d.rule] : undefined;
-    if (o === 'off') continue;
-    out.push(o === 'error' || o === 'warning' || o === 'notice' ? { ...d, severity: o } : d);
-  }
-  return out;
-}
-
-/** Sorts diagnostics by file, then line, then column (in place; the order of equals is kept). */
+/**
+ * Sorts diagnostics by file, then line, then column (in place; the order of equals is kept): the order of the
+ * readers' own findings. A build's findings are grouped and ordered by importance instead (group.ts).
+ */
 export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
   return ds.sort((a, b) => {
     const fa = a.file ?? '';
