@@ -14,7 +14,7 @@ import {
   INSTALLER_READ_BYTES,
   installerArch,
   type InstallerKind,
-} from '../src/package/rules/installer.js';
+} from '../src/package/rules/installer/index.js';
 import type { Diagnostic, PayloadContent, PayloadEntry } from '../src/package/types.js';
 import { sha256 } from './support/hash.js';
 import {

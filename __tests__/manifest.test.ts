@@ -13,7 +13,7 @@ import {
   manifestProblems,
   parseManifest,
   serializeManifest,
-} from '../src/package/manifest.js';
+} from '../src/package/manifest/index.js';
 import type { Diagnostic, Manifest } from '../src/package/types.js';
 import { sha256 } from './support/hash.js';
 import { cleanupTemp, goodManifest, manifestPackage, prebuiltPackage, tempDir } from './support/pkg.js';

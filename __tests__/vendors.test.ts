@@ -13,7 +13,7 @@ import { resolveHost } from '../src/package/resolve.js';
 import type { Diagnostic, Manifest } from '../src/package/types.js';
 import { cleanupTemp, tempDir } from './support/pkg.js';
 import { annotations, REPO, runAction } from './support/runner.js';
-import { archFromBytes, installerKind } from '../src/package/rules/installer.js';
+import { archFromBytes, installerKind } from '../src/package/rules/installer/index.js';
 import {
   deb,
   type Form,

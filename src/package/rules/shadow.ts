@@ -7,7 +7,7 @@
 // The hosts tried: the built-in list, plus the identities the package's own exact version keys name, on
 // each architecture the package uses.
 import { HOSTS } from '../hosts.js';
-import { mappingFrom } from '../manifest.js';
+import { mappingFrom } from '../manifest/index.js';
 import { classifyArch, classifyPlatform, classifyVersionKey } from '../platforms.js';
 import { versionFallbacks } from '../resolve.js';
 import { getOwn, isRecord } from '../source/tree.js';

@@ -1,7 +1,7 @@
 // The model the build stages hand on, one to the next.
 import type { PackageConfig } from '../config.js';
 import type { TopFolder } from '../layout.js';
-import type { ParsedManifest } from '../manifest.js';
+import type { ParsedManifest } from '../manifest/index.js';
 import type { Diagnostic, Loc, Manifest, PayloadModel, Setting } from '../types.js';
 
 /** Where the build reads and writes, as absolute paths. */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { errorText } from '../../errors.js';
 import type { BuiltOutput } from '../build.js';
 import { ioReason, isIoError } from '../contain.js';
-import { buildManifest, manifestProblems, serializeManifest } from '../manifest.js';
+import { buildManifest, manifestProblems, serializeManifest } from '../manifest/index.js';
 import { diag, hasErrors } from '../rules/catalogue.js';
 import { applyOverrides } from '../rules/overrides.js';
 import { checkFileSize } from '../rules/payload.js';

@@ -14,7 +14,7 @@ import {
   unusable,
 } from '../contain.js';
 import { displayPath } from '../layout.js';
-import { MANIFEST_READ_MAX, parseManifest } from '../manifest.js';
+import { MANIFEST_READ_MAX, parseManifest } from '../manifest/index.js';
 import { diag } from '../rules/catalogue.js';
 import { getOwn } from '../source/tree.js';
 import type { Diagnostic, Loc, Manifest, PayloadModel, Target } from '../types.js';
