@@ -215,3 +215,38 @@ describe('output folder safety', () => {
     expect(JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')).version).toBe('9.9.9');
   });
 });
+
+describe('a folder and a symlink to it', () => {
+  // Both paths are stored with every file: the scan used to skip a folder it had walked through the other
+  // path, leaving an empty folder in the ZIP.
+  for (const [real, link] of [
+    ['real', 'link'],
+    ['lnk-target', 'lnkdir'],
+  ] as const) {
+    it(`${real}/ and ${link} → ${real} both hold the file`, async () => {
+      const dir = validPackage({
+        [`linux/${real}/file.txt`]: 'data\n',
+        [`linux/${real}/sub/deep.txt`]: 'deep\n',
+        [`linux/${link}`]: { symlink: real },
+      });
+      const out = path.join(tempDir(), 'out');
+      const r = await buildPackage({ packageDir: dir, outputDir: out, cwd: dir });
+      expect(r.ok).toBe(true);
+      const names = execFileSync('unzip', ['-Z1', path.join(out, 'linux.zip')], { encoding: 'utf8' })
+        .trim()
+        .split('\n');
+      for (const top of [real, link])
+        expect(names).toEqual(expect.arrayContaining([`${top}/file.txt`, `${top}/sub/deep.txt`]));
+    });
+  }
+
+  it('a symlink looping back to a folder above it is not walked again', async () => {
+    const dir = validPackage({ 'linux/a/b/file.txt': 'x\n', 'linux/a/b/up': { symlink: '..' } });
+    const out = path.join(tempDir(), 'out');
+    const r = await buildPackage({ packageDir: dir, outputDir: out, cwd: dir });
+    expect(r.ok).toBe(true);
+    const names = execFileSync('unzip', ['-Z1', path.join(out, 'linux.zip')], { encoding: 'utf8' });
+    expect(names).toContain('a/b/file.txt');
+    expect(names).not.toContain('a/b/up/b/up');
+  });
+});

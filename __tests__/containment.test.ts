@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type BuildResult, buildPackage } from '../src/package/build.js';
 import { isInside } from '../src/package/contain.js';
+import { SCAN_MAX_ENTRIES } from '../src/package/layout.js';
 import { RULES } from '../src/package/rules/catalogue.js';
 import { sha256 } from './support/hash.js';
 import {
@@ -382,4 +383,21 @@ it('symlinked top-level items inside the package are followed', async () => {
   const r = await buildPackage({ packageDir: pkg });
   expect(r.diagnostics).toEqual([]);
   expect(r.ok).toBe(true);
+});
+
+describe('symlinked folders that copy a tree many times over', () => {
+  it('the scan stops past four times the ZIP entry limit, and zip-entry-limit says so', async () => {
+    // 8 links to a folder with 8 links to a folder with 8 links to 600 files: 307,200 paths.
+    const files: Record<string, string | { symlink: string }> = {};
+    for (let i = 0; i < 600; i++) files[`linux/z/f${i}`] = 'x';
+    for (let i = 0; i < 8; i++) {
+      files[`linux/y/l${i}`] = { symlink: '../z' };
+      files[`linux/x/l${i}`] = { symlink: '../y' };
+      files[`linux/w/l${i}`] = { symlink: '../x' };
+    }
+    const r = await buildPackage({ packageDir: validPackage(files) });
+    const d = r.diagnostics.find((x) => x.rule === 'zip-entry-limit');
+    expect(d?.message).toContain(`more than ${SCAN_MAX_ENTRIES} files and folders`);
+    expect(r.ok).toBe(false);
+  });
 });

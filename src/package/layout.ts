@@ -12,6 +12,9 @@ export const ALWAYS_IGNORED = ['.DS_Store', 'Thumbs.db', 'desktop.ini', '.git', 
 /** Folders nest at most this many levels below the package folder. */
 export const MAX_TREE_DEPTH = 256;
 
+/** A scan stops reading past this many entries of one payload: four times what a ZIP can hold. */
+export const SCAN_MAX_ENTRIES = 4 * 65_535;
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** A display path for a file: relative to `base`, with forward slashes on every OS. */
@@ -85,8 +88,12 @@ class Scanner {
   readonly diagnostics: Diagnostic[] = [];
   private readonly opts: ScanOptions;
   private readonly isExcluded: (rel: string, isFolder: () => boolean) => boolean;
-  /** Real paths of the folders walked so far: a symlinked folder that loops back is walked once. */
-  private readonly visited = new Set<string>();
+  /**
+   * Real paths of the folders being walked (the current one and those above it): a symlinked folder that
+   * loops back to one of them is not walked again. A folder reached twice side by side (a folder and a
+   * symlink to it) is walked both times: each path gets its copy.
+   */
+  private readonly walking = new Set<string>();
   private tooDeep = false;
 
   constructor(opts: ScanOptions) {
@@ -96,8 +103,16 @@ class Scanner {
 
   /** `depth`: how many levels `dirAbs` is below the package folder. */
   walk(dirAbs: string, dirReal: string, dirRel: string, depth: number): void {
-    if (this.visited.has(dirReal)) return;
-    this.visited.add(dirReal);
+    if (this.walking.has(dirReal) || this.entries.length >= SCAN_MAX_ENTRIES) return;
+    this.walking.add(dirReal);
+    try {
+      this.walkNames(dirAbs, dirReal, dirRel, depth);
+    } finally {
+      this.walking.delete(dirReal);
+    }
+  }
+
+  private walkNames(dirAbs: string, dirReal: string, dirRel: string, depth: number): void {
     let names: Buffer[];
     try {
       names = fs.readdirSync(dirAbs, { encoding: 'buffer' });
@@ -107,6 +122,9 @@ class Scanner {
     }
     names.sort(Buffer.compare);
     for (const raw of names) {
+      // Symlinked folders can copy a tree many times over: past this many entries, nothing more is read
+      // (the payload is over the ZIP entry limit already, and zip-entry-limit says so).
+      if (this.entries.length >= SCAN_MAX_ENTRIES) return;
       let name: string;
       try {
         name = utf8.decode(raw);

@@ -1,8 +1,8 @@
 // Rules for the payloads as a whole: ZIP names and count, empty payloads, paths Windows cannot create,
 // folders that look like payloads but are not declared.
 import { lexicalProblem } from '../contain.js';
-import type { TopFolder } from '../layout.js';
-import type { StatedSize } from '../manifest.js';
+import { SCAN_MAX_ENTRIES, type TopFolder } from '../layout.js';
+import type { StatedSize } from '../manifest/index.js';
 import { isWindows } from '../platforms.js';
 import { MANIFEST, OUTPUT_MARKER, type PackageModel } from '../stages/model.js';
 import { getOwn } from '../source/tree.js';
@@ -10,7 +10,7 @@ import type { Diagnostic, Loc, PayloadEntry, PayloadModel } from '../types.js';
 import { shouldStore } from '../zip/entries.js';
 import { MAX_32, MAX_ENTRIES } from '../zip/format.js';
 import { diag } from './catalogue.js';
-import { checkInstallers } from './installer.js';
+import { checkInstallers } from './installer/index.js';
 import { checkScripts } from './scripts.js';
 
 export const FILE_PATTERN = /^[a-zA-Z0-9_\-.]{3,128}$/;
@@ -40,8 +40,11 @@ export async function checkPayload(p: PayloadModel): Promise<Diagnostic[]> {
   if (p.source === 'folder') out.push(...writerLimits(p, content.entries));
   out.push(...(await checkScripts(p, files, content)));
   out.push(...(await checkInstallers(p)));
-  if (p.targets.some((t) => isWindows(t.platform)))
-    out.push(...windowsPaths(content.entries), ...caseCollisions(content.entries));
+  if (p.targets.some((t) => isWindows(t.platform))) {
+    // One finding per entry at most, and entries can number 65,535: appended one by one, not spread.
+    for (const d of windowsPaths(content.entries)) out.push(d);
+    for (const d of caseCollisions(content.entries)) out.push(d);
+  }
   return out;
 }
 
@@ -72,7 +75,8 @@ function writerLimits(p: PayloadModel, entries: readonly PayloadEntry[]): Diagno
   const out: Diagnostic[] = [];
   const count = entries.filter((e) => e.type === 'file' || e.type === 'dir').length;
   if (count > MAX_ENTRIES) {
-    const message = `Payload "${p.name}" has ${count} files and folders; a ZIP without ZIP64 holds at most ${MAX_ENTRIES} entries. Split the payload, or pack its many small files into one archive.`;
+    const has = count >= SCAN_MAX_ENTRIES ? `more than ${SCAN_MAX_ENTRIES}` : String(count);
+    const message = `Payload "${p.name}" has ${has} files and folders; a ZIP without ZIP64 holds at most ${MAX_ENTRIES} entries. Split the payload, or pack its many small files into one archive.`;
     out.push(diag('zip-entry-limit', { file: p.display }, message));
   }
   let stored = 0;
