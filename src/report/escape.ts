@@ -72,7 +72,9 @@ export function mdProse(s: string, inTable = false): string {
  */
 export function mdCode(s: string, inTable = true): string {
   const text = inTable ? oneLine(s).replace(/\|/g, '\\|') : oneLine(s);
-  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  // A loop, not Math.max(...runs): a name of 10⁵ backtick runs would overflow the call stack as arguments.
+  let longest = 0;
+  for (const m of text.matchAll(/`+/g)) if (m[0].length > longest) longest = m[0].length;
   const fence = '`'.repeat(longest + 1);
   // A renderer strips one space from each side when both sides have one; pad so the text survives.
   const spaced = text.startsWith(' ') && text.endsWith(' ') && text.trim() !== '';

@@ -38,28 +38,39 @@ const BRACE_EXPANSION = /(?<!\$)\{(?<w>[^\s{}]*)\}/dg;
 const SEQUENCE = /^(?:-?\d+|[A-Za-z])\.\.(?:-?\d+|[A-Za-z])(?:\.\.-?\d+)?$/;
 
 export function lineFindings(line: string, offset: number): Finding[] {
-  const found: Finding[] = [];
+  // Each construct counts once per line (check.ts keeps the first of each, and the line's first column), so
+  // only the first of each is kept: a hostile line of 10⁶ `[[` stays a few findings (and never overflows a
+  // spread of them).
+  const first = new Map<string, Finding>();
+  const add = (f: Finding) => {
+    const k = `${f.id}\u0000${f.name ?? ''}`;
+    const had = first.get(k);
+    if (had === undefined || f.at < had.at) first.set(k, f);
+  };
   for (const [hint, re, id] of LINE_RULES) {
     if (!line.includes(hint)) continue;
     re.lastIndex = 0;
-    for (const m of line.matchAll(re)) {
-      const at = m.indices?.groups?.c?.[0] ?? m.index;
-      found.push({ at: offset + at, id });
-    }
+    // matchAll yields in order: the first match is this rule's earliest.
+    const m = line.matchAll(re).next().value;
+    if (m) add({ at: offset + (m.indices?.groups?.c?.[0] ?? m.index), id });
   }
   if (line.includes('>&'))
     for (const m of line.matchAll(DUP_TO_FILE)) {
       const w = m.groups?.w ?? '';
       if (/^(?:\d+|-|\$.*|".*)$/.test(w)) continue;
-      found.push({ at: offset + m.index, id: 'bothredirect' });
+      add({ at: offset + m.index, id: 'bothredirect' });
+      break;
     }
   if (line.includes('{'))
     for (const m of line.matchAll(BRACE_EXPANSION)) {
       const w = m.groups?.w ?? '';
-      if (/(?<!\\),/.test(w) || SEQUENCE.test(w)) found.push({ at: offset + m.index, id: 'brace' });
+      if (/(?<!\\),/.test(w) || SEQUENCE.test(w)) {
+        add({ at: offset + m.index, id: 'brace' });
+        break;
+      }
     }
-  if (line.includes('trap')) found.push(...trapFindings(line, offset));
-  return found;
+  if (line.includes('trap')) for (const f of trapFindings(line, offset)) add(f);
+  return [...first.values()];
 }
 
 /** A `trap` command word. */
@@ -70,6 +81,7 @@ const BASH_TRAPS = /^(?:sig)?(err|debug|return)$/i;
 /** `trap action ERR` (and DEBUG, RETURN) on a masked line: the bash-only conditions, at their words. */
 function trapFindings(line: string, offset: number): Finding[] {
   const found: Finding[] = [];
+  const seen = new Set<string>();
   TRAP_COMMAND.lastIndex = 0;
   for (const m of line.matchAll(TRAP_COMMAND)) {
     const start = (m.indices?.groups?.c?.[0] ?? m.index) + 'trap'.length;
@@ -80,7 +92,11 @@ function trapFindings(line: string, offset: number): Finding[] {
     const conditions = /^\d+$/.test(args[0].text) ? args : args.slice(1);
     for (const w of conditions) {
       const cond = BASH_TRAPS.exec(w.text)?.[1];
-      if (cond) found.push({ at: offset + w.at, id: 'trap', name: cond.toUpperCase() });
+      const name = cond?.toUpperCase();
+      // Each condition once (its first place): the line's findings stay few however long it is.
+      if (name === undefined || seen.has(name)) continue;
+      seen.add(name);
+      found.push({ at: offset + w.at, id: 'trap', name });
     }
   }
   return found;
