@@ -63,6 +63,26 @@ async function payloadsWith(dir: string, rule: string): Promise<string[]> {
 }
 
 describe('scoped `rules:`', () => {
+  it('entries after a plain severity never apply: a warning at the first of them, and the config is read', async () => {
+    const dir = twoPayloads(
+      '  sh-bashism:\n    - { severity: "off", payloads: [legacy] }\n    - error\n    - warning\n    - { severity: notice, payloads: [current] }\n',
+    );
+    const r = await buildPackage({ packageDir: dir, cwd: dir });
+    const dead = of(r, 'config-schema');
+    expect(dead.map((d) => [d.severity, d.line])).toEqual([['warning', 12]]);
+    expect(dead[0]!.message).toContain(
+      'this entry and the 1 after it never apply: entry 2 (`error`) matches every finding first',
+    );
+    expect(await payloadsWith(dir, 'sh-bashism')).toEqual(['current']);
+    expect(of(r, 'sh-bashism').every((d) => d.severity === 'error')).toBe(true);
+  });
+
+  it('a plain severity last leaves nothing dead', async () => {
+    const dir = twoPayloads('  sh-bashism:\n    - { severity: "off", payloads: [legacy] }\n    - warning\n');
+    const r = await buildPackage({ packageDir: dir, cwd: dir });
+    expect(of(r, 'config-schema')).toEqual([]);
+  });
+
   it('silencing a finding in one payload leaves the same finding in another', async () => {
     expect(await payloadsWith(twoPayloads('  sh-pipefail: "off"\n'), 'sh-bashism')).toEqual([
       'current',
@@ -143,7 +163,7 @@ describe('scoped `rules:`', () => {
       ],
       [
         7,
-        'rules.sh-bashism[1].platforms[0]: no target has the platform `amazn`, so this entry would never apply; did you mean `amazon`? Name a platform of the targets (`amazon`).',
+        'rules.sh-bashism[1].platforms[0]: no target or preview host has the platform `amazn`, so this entry would never apply; did you mean `amazon`? Name a platform of the targets or preview hosts (`amazon`).',
       ],
     ]);
   });
@@ -220,8 +240,22 @@ describe('`preview-hosts:`', () => {
       ),
     });
     const r = await buildPackage({ packageDir: dir, cwd: dir });
-    // No target has ubuntu: the scope could never match, and says so.
-    expect(of(r, 'config-schema')[0]?.message).toContain('no target has the platform `ubuntu`');
+    // No target has ubuntu, but a preview host does: the entry applies to that host's warning only.
+    expect(of(r, 'config-schema')).toEqual([]);
+    expect(of(r, 'preview-host-unserved').map((d) => d.platforms)).toEqual([['ubunut']]);
+  });
+
+  it('a platform neither a target nor a preview host has is still refused', async () => {
+    const dir = validPackage({
+      'distributor.yaml': HOSTS_CONFIG.replace(
+        'preview-hosts:',
+        'rules:\n  preview-host-unserved: { severity: "off", platforms: [debian] }\npreview-hosts:',
+      ),
+    });
+    const r = await buildPackage({ packageDir: dir, cwd: dir });
+    expect(of(r, 'config-schema')[0]?.message).toContain(
+      'no target or preview host has the platform `debian`',
+    );
   });
 
   it('refuses empty values, control characters, missing fields, unknown keys and overlong lists', () => {

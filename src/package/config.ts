@@ -5,7 +5,7 @@ import path from 'node:path';
 import configSchema from '../../schema/distributor.schema.json' with { type: 'json' };
 import { patternProblem } from './glob.js';
 import type { HostIdentity } from './hosts.js';
-import { diag, isOverridable, sortDiagnostics } from './rules/catalogue.js';
+import { diag, hasErrors, isOverridable, sortDiagnostics } from './rules/catalogue.js';
 import type { RuleOverrides, RuleSetting } from './rules/overrides.js';
 import { readJson } from './source/json.js';
 import { type SchemaProblem, schemaProblems } from './source/schema.js';
@@ -71,6 +71,11 @@ export const CONFIG_FILES = ['distributor.yaml', 'distributor.yml', 'distributor
 /** Beyond this many expanded targets the manifest could never fit in 64 KB; stop before using the memory. */
 const MAX_TARGETS = 10_000;
 
+/** Unknown `rules:` scope names that get a did-you-mean; the rest are reported without one. */
+const MAX_SCOPE_SUGGESTIONS = 50;
+/** Platforms a message about an unknown platform scope names (the rest are counted). */
+const MAX_KNOWN_LISTED = 10;
+
 /** Larger config files are not read (config-too-large). */
 export const CONFIG_MAX_BYTES = 1024 * 1024;
 
@@ -105,8 +110,9 @@ export function parseConfig(
   for (const p of problems) ds.push(friendlier(p, tree));
   if (ds.length > 0) return { diagnostics: sortDiagnostics(ds) };
   const config = toConfig(tree, display, ds);
-  if (ds.length > 0) return { diagnostics: sortDiagnostics(ds) };
-  return { config, diagnostics: fixedRules(tree, config) };
+  // Warnings (a `rules:` entry that never applies) leave the config usable.
+  if (hasErrors(ds)) return { diagnostics: sortDiagnostics(ds) };
+  return { config, diagnostics: [...ds, ...fixedRules(tree, config)] };
 }
 
 /** Schema problems that say more than the schema keyword can: control characters, the host list's cap. */
@@ -266,7 +272,7 @@ function toConfig(tree: SourceTree, display: string, ds: Diagnostic[]): PackageC
     byFile.set(payload.file, payload);
     config.payloads.push(payload);
   }
-  config.rules = ruleSettings(tree, raw.rules ?? {}, config.payloads, ds);
+  config.rules = ruleSettings(tree, raw.rules ?? {}, config.payloads, config.previewHosts, ds);
   if (budget.total > MAX_TARGETS) {
     ds.push(
       diag(
@@ -284,6 +290,7 @@ function ruleSettings(
   tree: SourceTree,
   raw: Record<string, RawRuleEntry | RawRuleEntry[]>,
   payloads: readonly PayloadConfig[],
+  hosts: readonly PreviewHost[],
   ds: Diagnostic[],
 ): RuleOverrides {
   // A name is a payload's key first, else a ZIP name as written, else a ZIP name without `.zip`.
@@ -299,7 +306,20 @@ function ruleSettings(
       const n = f[form];
       if (n !== undefined && !names.has(n)) names.set(n, new Set(f));
     }
-  const platforms = [...new Set(payloads.flatMap((p) => p.targets.map((t) => t.platform)))];
+  // A `preview-host-unserved` finding concerns its host's platform, which no target may have.
+  const platforms = [
+    ...new Set([
+      ...payloads.flatMap((p) => p.targets.map((t) => t.platform)),
+      ...hosts.map((h) => h.platform),
+    ]),
+  ];
+  const platformSet = new Set(platforms);
+  const nameList = [...names.keys()];
+  // A hostile config may name thousands of unknown scopes against thousands of names: only the first few
+  // get a did-you-mean (each costs one edit distance per name), and no message lists every platform.
+  let suggestions = MAX_SCOPE_SUGGESTIONS;
+  const unknown = (ptr: string, n: string, what: 'payload' | 'platform') =>
+    unknownScope(tree, ptr, n, what, what === 'payload' ? nameList : platforms, suggestions-- > 0);
   const out: Record<string, RuleSetting[]> = {};
   for (const [rule, value] of Object.entries(raw)) {
     const rptr = `/rules/${escapePointer(rule)}`;
@@ -314,22 +334,41 @@ function ruleSettings(
         entry.payloads.forEach((n, j) => {
           const known = names.get(String(n));
           if (known) for (const k of known) set.add(k);
-          else ds.push(unknownScope(tree, `${eptr}/payloads/${j}`, String(n), 'payload', [...names.keys()]));
+          else ds.push(unknown(`${eptr}/payloads/${j}`, String(n), 'payload'));
         });
         s.payloads = set;
       }
       if (entry.platforms) {
         entry.platforms.forEach((n, j) => {
-          if (!platforms.includes(String(n)))
-            ds.push(unknownScope(tree, `${eptr}/platforms/${j}`, String(n), 'platform', platforms));
+          if (!platformSet.has(String(n))) ds.push(unknown(`${eptr}/platforms/${j}`, String(n), 'platform'));
         });
         s.platforms = new Set(entry.platforms.map(String));
       }
       return s;
     });
+    ds.push(...deadEntries(tree, rptr, value, settings));
     setOwn(out, rule, settings);
   }
   return out;
+}
+
+/** Entries after one that matches every finding (a plain severity) can never apply: a warning at each. */
+function deadEntries(
+  tree: SourceTree,
+  rptr: string,
+  value: RawRuleEntry | RawRuleEntry[],
+  settings: readonly RuleSetting[],
+): Diagnostic[] {
+  if (!Array.isArray(value)) return [];
+  const all = settings.findIndex((x) => !x.payloads && !x.platforms);
+  if (all < 0 || all === settings.length - 1) return [];
+  const n = settings.length - all - 1;
+  const d = diag(
+    'config-schema',
+    locAt(tree, `${rptr}/${all + 1}`),
+    `${pathText(`${rptr}/${all + 1}`, tree.value)}: ${n === 1 ? 'this entry never applies' : `this entry and the ${n - 1} after it never apply`}: entry ${all + 1} (\`${settings[all]!.severity}\`) matches every finding first. Put the plain severity last.`,
+  );
+  return [{ ...d, severity: 'warning' }];
 }
 
 function unknownScope(
@@ -338,13 +377,16 @@ function unknownScope(
   name: string,
   what: 'payload' | 'platform',
   known: readonly string[],
+  suggest: boolean,
 ): Diagnostic {
-  const guess = didYouMean(name, known);
+  const guess = suggest ? didYouMean(name, known) : undefined;
+  const listed = known.slice(0, MAX_KNOWN_LISTED).map((k) => `\`${k}\``);
+  if (known.length > listed.length) listed.push(`${known.length - listed.length} more`);
   const where = pathText(ptr, tree.value);
   const message =
     what === 'payload'
       ? `${where}: there is no payload \`${name}\`${guess ? `; did you mean \`${guess}\`?` : '.'} Name a key under \`payloads\` (or its ZIP name).`
-      : `${where}: no target has the platform \`${name}\`, so this entry would never apply${guess ? `; did you mean \`${guess}\`?` : '.'} Name a platform of the targets (${known.map((k) => `\`${k}\``).join(', ')}).`;
+      : `${where}: no target or preview host has the platform \`${name}\`, so this entry would never apply${guess ? `; did you mean \`${guess}\`?` : '.'} Name a platform of the targets or preview hosts (${listed.join(', ')}).`;
   return diag('config-schema', locAt(tree, ptr), message);
 }
 

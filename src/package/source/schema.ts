@@ -144,7 +144,7 @@ function invalidKey(v: ErrorView, key: string, ctx: SchemaContext): SchemaProble
   const tail = guess
     ? `; did you mean ${code(guess)}?`
     : noun === 'rule id'
-      ? '; the rule ids are listed in the README.'
+      ? '; `distributor rules` lists the rule ids (so does the Rule catalogue in the README).'
       : '.';
   return v.problem(`${v.prefix}unknown ${noun} ${code(key)}${tail}`, `${v.ptr}/${escapePointer(key)}`, true);
 }
