@@ -15,9 +15,9 @@ export default defineConfig({
       include: ['src/**/*.ts'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
-      // The floor, just under what the suite reaches (91.6% lines, 78.2-78.3% branches from run to run): a change that
-      // drops coverage below it fails the run.
-      thresholds: { lines: 91, branches: 77.5 },
+      // The floor, just under what the suite reaches (93.3-93.6% lines, 82.1-82.9% branches from run to run): a
+      // change that drops coverage below it fails the run.
+      thresholds: { lines: 93, branches: 81.5 },
     },
   },
 });

@@ -289,16 +289,16 @@ describe('15. reserved name prefixes in any case', () => {
     expect(ssm.mutations().attempted).toBe(0);
   });
 
-  it('the documented spelling is refused before any upload even when `rules:` made it a warning', async () => {
+  it('the documented spelling is refused before any upload: `rules:` cannot make it a warning', async () => {
     await servers();
     const pkg = validPackage({
       'distributor.yaml': `${BASE_CONFIG}rules:\n  name-reserved-prefix: warning\n`,
     });
     const r = await publishRun({ name: 'awsAcmeAgent' }, pkg);
     expect(r.code).toBe(1);
-    expect(r.outputs['error-kind']).toBe('input');
-    expect(said(r)).toContain('starts with "aws", a prefix SSM reserves for AWS; nothing was uploaded');
-    expect(s3.count('PutObject')).toBe(0);
+    expect(r.outputs['error-kind']).toBe('package');
+    expect(r.stdout).toMatch(/^::warning title=rule-fixed/m);
+    expect(r.stdout).toMatch(/^::error title=name-reserved-prefix/m);
     expect(s3.count() + ssm.count()).toBe(0);
   });
 });

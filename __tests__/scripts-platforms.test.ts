@@ -251,7 +251,7 @@ describe('script-kind-mismatch: `_any` sends a ZIP to hosts that run the other s
     const [d] = ofRule(ds, 'script-kind-mismatch');
     expect(d?.message).toContain('win.zip has install.ps1 but no install.sh');
     expect(d?.message).toMatch(
-      /Amazon Linux 2023, 2, AMI 2018\.03; Ubuntu .* and \d+ more \(\d+ preview hosts\)/,
+      /Amazon Linux 2023, 2, AMI 2018\.03; Ubuntu .* and \d+ more releases \(\d+ preview hosts\)/,
     );
     expect(d?.message).not.toContain('Windows Server');
     expect(d?.message).toContain('Map this ZIP to `windows` instead of `_any`');

@@ -407,7 +407,7 @@ describe('script-kind-mismatch: the host list', () => {
       h('SUSE 15', 'suse'),
     ];
     expect(hostList(hosts)).toBe(
-      'Amazon Linux 2023, 2; Ubuntu 24.04, 22.04; RHEL 9.4; CentOS 7 and 2 more (8 preview hosts)',
+      'Amazon Linux 2023, 2; Ubuntu 24.04, 22.04; RHEL 9.4; CentOS 7 and 2 more releases (8 preview hosts)',
     );
   });
 });

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { noProgress, type PublishProgress } from '../aws/progress.js';
 import type { PublishOptions } from '../aws/publish.js';
 import { ActionError } from '../errors.js';
-import { NAME_PATTERN, reservedPrefix, VERSION_PATTERN } from '../package/rules/names.js';
+import { NAME_PATTERN, VERSION_PATTERN } from '../package/rules/names.js';
 import { failed, type Outcome } from './outcome.js';
 import { checkedBuild, type ValidateOptions } from './validate.js';
 
@@ -51,27 +51,13 @@ function unpublishable(name: string, version: string): ActionError | undefined {
     : !VERSION_PATTERN.test(version)
       ? ['version', version]
       : undefined;
-  if (!bad) return reservedName(name);
+  if (!bad) return undefined;
   return new ActionError(
     'input',
     `The package ${bad[0]} "${bad[1]!}" is not one SSM accepts; nothing was uploaded.`,
     {
       hint: `Use letters, digits, "-", "_" and "." only (${bad[0] === 'name' ? '3 to 128' : '1 to 128'} characters); \`rules:\` cannot make SSM accept it.`,
       code: `${bad[0]}-pattern`,
-    },
-  );
-}
-
-/** A name starting with a reserved prefix as documented: SSM refuses it at CreateDocument, after the uploads. */
-function reservedName(name: string): ActionError | undefined {
-  const r = reservedPrefix(name);
-  if (!r?.exact) return undefined;
-  return new ActionError(
-    'input',
-    `The package name "${name}" starts with "${r.prefix}", a prefix SSM reserves for AWS; nothing was uploaded.`,
-    {
-      hint: 'Choose a name starting with your organisation; `rules:` cannot make SSM accept it.',
-      code: 'name-reserved-prefix',
     },
   );
 }

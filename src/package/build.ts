@@ -13,7 +13,7 @@ import { locate, payloadsOf, readSource } from './stages/source.js';
 import { previewFor } from './stages/preview.js';
 import { unversionedNameChecks, versionFileNames } from './stages/versioned.js';
 import { HOSTS, type PreviewRow } from './hosts.js';
-import { manifestProblems, mappingFrom } from './manifest.js';
+import { manifestProblems, mappingFrom } from './manifest/index.js';
 import { diag, hasErrors } from './rules/catalogue.js';
 import { applyOverrides } from './rules/overrides.js';
 import { checkName, checkVersion } from './rules/names.js';

@@ -2,7 +2,7 @@
 // and without a version: what `resolve` needs to answer for a host.
 import { type PackageConfig, type PayloadConfig, VERSION_PLACEHOLDER } from './config.js';
 import { locate, readSource } from './stages/source.js';
-import { mappingFrom, mappingOf, parseManifest } from './manifest.js';
+import { mappingFrom, mappingOf, parseManifest } from './manifest/index.js';
 import { sortDiagnostics } from './rules/catalogue.js';
 import { applyOverrides } from './rules/overrides.js';
 import type { Diagnostic, PackageMapping } from './types.js';

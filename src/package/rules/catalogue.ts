@@ -1,6 +1,6 @@
 // The validation rule catalogue: stable ids, default severities and what each rule protects against.
 // README.md lists this table (a test keeps them in step); every rule has a test with a package that breaks it.
-// The checks live with their subject: the readers (config.ts, manifest.ts, layout.ts, zip/read.ts) and the
+// The checks live with their subject: the readers (config.ts, manifest/, layout.ts, zip/read.ts) and the
 // rule families in this folder (names, targets, payload, scripts).
 import type { Diagnostic, Loc, Severity } from '../types.js';
 
@@ -52,6 +52,7 @@ export const RULES = {
   },
   'name-reserved-prefix': {
     severity: 'error',
+    overridable: false,
     summary:
       'Document names may not start with aws, amazon, amzn, AWSEC2, AWSConfigRemediation or AWSSupport.',
   },
@@ -100,7 +101,7 @@ export const RULES = {
   'arch-unknown': {
     severity: 'error',
     summary:
-      'Architecture must be x86_64, arm64, 386 or _any (the agent never reports amd64, aarch64, i386).',
+      'Architecture must be x86_64, arm64, 386, arm or _any (the agent never reports amd64, aarch64, i386).',
   },
   'any-keyword-case': {
     severity: 'error',

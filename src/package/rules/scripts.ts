@@ -254,7 +254,11 @@ export function hostList(hosts: readonly HostIdentity[]): string {
   }
   const phrases = groups.map(shareLeadingWords);
   const more = labels.length - shown.length;
-  const text = more > 0 ? `${phrases.join('; ')} and ${more} more` : phrases.join('; ');
+  // Labels are releases (one may stand for several architectures): "and N more releases", then the host count.
+  const text =
+    more > 0
+      ? `${phrases.join('; ')} and ${more} more ${more === 1 ? 'release' : 'releases'}`
+      : phrases.join('; ');
   return `${text} (${hosts.length} preview ${hosts.length === 1 ? 'host' : 'hosts'})`;
 }
 

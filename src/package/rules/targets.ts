@@ -73,7 +73,9 @@ function platformProblem(t: Target, pv: PlatformVerdict): Diagnostic | undefined
 function archProblem(t: Target): Diagnostic | undefined {
   const av = classifyArch(t.arch);
   if (av.ok) return undefined;
-  const hint = av.suggestion ? `; did you mean "${av.suggestion}"?` : '. Use x86_64, arm64, 386 or _any.';
+  const hint = av.suggestion
+    ? `; did you mean "${av.suggestion}"?`
+    : '. Use x86_64, arm64, 386, arm or _any.';
   return diag('arch-unknown', t.fieldLocs.arch, `No SSM Agent reports the architecture "${t.arch}"${hint}`);
 }
 
