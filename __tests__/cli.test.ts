@@ -217,3 +217,20 @@ describe('resolve on a hand-written manifest with `size` and `downloadLocation` 
     }
   });
 });
+
+describe('resolve with `{version}` in ZIP names', () => {
+  const config = (version: string) =>
+    `name: TestAgent\n${version}payloads:\n  linux:\n    file: agent-{version}-linux.zip\n    targets:\n      - { platform: amazon, version: _any, arch: x86_64 }\n`;
+  const host = ['--platform', 'amazon', '--platform-version', '2023', '--arch', 'x86_64'];
+
+  it('--version gives the name a tag-versioned build writes; without it, the config’s version', () => {
+    const bare = validPackage({ 'distributor.yaml': config('') });
+    expect(cli(['resolve', bare, ...host]).stdout).toBe('agent-{version}-linux.zip\n');
+    const given = cli(['resolve', bare, ...host, '--version', '2.4.0']);
+    expect(given.status, given.stderr).toBe(0);
+    expect(given.stdout).toBe('agent-2.4.0-linux.zip\n');
+    const pinned = validPackage({ 'distributor.yaml': config('version: 1.0.0\n') });
+    expect(cli(['resolve', pinned, ...host]).stdout).toBe('agent-1.0.0-linux.zip\n');
+    expect(cli(['resolve', pinned, ...host, '--version', '3.0.0']).stdout).toBe('agent-3.0.0-linux.zip\n');
+  });
+});

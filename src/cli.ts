@@ -58,11 +58,13 @@ const COMMANDS: Record<string, Command> = {
     help: `  --platform P          platform name as the agent reports it (amazon, ubuntu, windows, ...)
   --platform-version V  platform version as the agent reports it (2023, 22.04, 10.0.20348, ...)
   --arch A              architecture (x86_64, arm64, ...)
+  --version V           package version for \`{version}\` in ZIP names (default: the config's \`version\`)
 When nothing matches, prints the agent's own "no manifest found" text and exits 1.`,
     options: {
       platform: { type: 'string' },
       'platform-version': { type: 'string' },
       arch: { type: 'string' },
+      version: { type: 'string' },
     },
     run: resolveCommand,
   },
@@ -177,7 +179,8 @@ async function resolveCommand(
       'resolve needs --platform, --platform-version and --arch (as the agent reports them, e.g. amazon 2023 arm64).',
     );
   }
-  const loaded = await loadManifestFor(target);
+  const pkgVersion = typeof values.version === 'string' ? values.version : undefined;
+  const loaded = await loadManifestFor(target, pkgVersion);
   if ('problems' in loaded) return { stdout: '', stderr: loaded.problems, code: 1 };
   const m = loaded.manifest;
   const res = resolveHost(m.packages, m.files, { platform, version, arch });
@@ -188,7 +191,10 @@ async function resolveCommand(
   return { stdout: `${oneLine(res.message)}\n`, stderr: '', code: 1 };
 }
 
-async function loadManifestFor(target: string): Promise<{ manifest: PackageMapping } | { problems: string }> {
+async function loadManifestFor(
+  target: string,
+  version: string | undefined,
+): Promise<{ manifest: PackageMapping } | { problems: string }> {
   const st = await fs.stat(target).catch(() => undefined);
   if (!st) throw usageError(`${oneLine(target)} does not exist.`);
   // The config file itself stands for its package folder.
@@ -196,7 +202,7 @@ async function loadManifestFor(target: string): Promise<{ manifest: PackageMappi
   const read =
     st.isFile() && !config
       ? readManifestMapping(await fs.readFile(target), target)
-      : await readMapping({ packageDir: config ? path.dirname(target) : target });
+      : await readMapping({ packageDir: config ? path.dirname(target) : target, version });
   if (read.mapping) return { manifest: read.mapping };
   const lines = read.diagnostics.map((d) => oneLine(formatDiagnostic(d)));
   lines.push(`distributor: cannot read the package mapping in ${oneLine(target)}.`);

@@ -19,19 +19,22 @@ export interface MappingResult {
 export async function readMapping(req: {
   packageDir: string;
   cwd?: string | undefined;
+  /** The version for `{version}` in ZIP names (default: the config's). */
+  version?: string | undefined;
 }): Promise<MappingResult> {
   const place = await locate(req);
   const ds: Diagnostic[] = [];
   const { kind, read } = await readSource(place, ds);
   if (!read) return { diagnostics: sortDiagnostics(ds), source: kind, mapping: undefined };
-  const mapping = read.kind === 'config' ? mappingFrom(namedPayloads(read.config)) : mappingOf(read.manifest);
+  const mapping =
+    read.kind === 'config' ? mappingFrom(namedPayloads(read.config, req.version)) : mappingOf(read.manifest);
   const rules = read.kind === 'config' ? read.config.rules : undefined;
   return { diagnostics: sortDiagnostics(applyOverrides(ds, rules)), source: kind, mapping };
 }
 
-/** The config's payloads with `{version}` in their ZIP names replaced by the config's version, when it sets one. */
-function namedPayloads(config: PackageConfig): PayloadConfig[] {
-  const version = config.version?.value;
+/** The config's payloads with `{version}` in their ZIP names replaced by the version given, else the config's. */
+function namedPayloads(config: PackageConfig, given: string | undefined): PayloadConfig[] {
+  const version = given || config.version?.value;
   if (!version) return config.payloads;
   return config.payloads.map((p) =>
     p.versioned ? { ...p, file: p.file.replaceAll(VERSION_PLACEHOLDER, version) } : p,
