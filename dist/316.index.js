@@ -15,8 +15,8 @@ __webpack_require__.d(__webpack_exports__, {
 var dist_cjs = __webpack_require__(71695);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(83916);
-// EXTERNAL MODULE: ./src/report/escape.ts
-var report_escape = __webpack_require__(14031);
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __webpack_require__(48992);
 ;// CONCATENATED MODULE: ./src/aws/aws-error.ts
 // What an SDK or network failure means for the user: one table from error code (or errno, or HTTP
 // status) to an ActionError kind and a hint that says what to do. Every failure that leaves src/aws/
@@ -85,7 +85,7 @@ function fromAws(e) {
  * to a readable length.
  */
 function serverText(text, env = process.env, max = 1000) {
-    const line = (0,report_escape/* oneLine */.TN)((0,errors/* scrubSecrets */.Zg)(text, env).replace(/\s*(?:\r\n|[\r\n\u2028\u2029])\s*/g, ' '));
+    const line = (0,src_text/* oneLine */.T)((0,errors/* scrubSecrets */.Zg)(text, env).replace(/\s*(?:\r\n|[\r\n\u2028\u2029])\s*/g, ' '));
     return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 // ---------------------------------------------------------------- the table
@@ -275,7 +275,7 @@ function awsError(e, call) {
     const bodyless = ['Unknown', 'UnknownError'].includes(errorCode(e));
     const code = serverText(bodyless && status !== undefined ? (STATUS_NAMES[status] ?? `HTTP${status}`) : errorCode(e), process.env, 100);
     const rule = ruleFor(code, status);
-    const subject = call.subject ? ` ${(0,report_escape/* oneLine */.TN)(call.subject)}` : '';
+    const subject = call.subject ? ` ${(0,src_text/* oneLine */.T)(call.subject)}` : '';
     const text = bodyless ? '' : serverText((0,errors/* errorText */.kc)(e).trim());
     const message = `${operation(call)}${subject} failed: ${code}${status ? ` (HTTP ${status})` : ''}${text && text !== code ? `: ${text}` : ''}`;
     return new errors/* ActionError */.lZ(rule?.kind ?? 'service', message, {

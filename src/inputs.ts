@@ -1,7 +1,7 @@
 // Action inputs → one typed, validated options object per mode. All problems are reported together, as
 // one ActionError of kind `input`.
 import { didYouMean } from './package/source/suggest.js';
-import { oneLine } from './report/escape.js';
+import { oneLine } from './text.js';
 import { ActionError } from './errors.js';
 import { artifactNameProblem } from './github/artifact.js';
 

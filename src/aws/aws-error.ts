@@ -2,7 +2,7 @@
 // status) to an ActionError kind and a hint that says what to do. Every failure that leaves src/aws/
 // goes through awsError(), so the same code always reads the same way.
 import { ActionError, type ErrorKind, errorText, scrubSecrets, toActionError } from '../errors.js';
-import { oneLine } from '../report/escape.js';
+import { oneLine } from '../text.js';
 
 /** One AWS call, for the message and the hint. */
 export interface AwsCall {

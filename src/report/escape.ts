@@ -1,16 +1,8 @@
 // The one place that makes untrusted text safe for the job summary (GitHub-flavoured markdown with HTML)
 // and for log lines. Everything the renderer writes from a name, a path or a message goes through here.
+import { oneLine } from '../text.js';
 
-/**
- * Control characters (C0 and C1, CR and LF included) and the Unicode line and paragraph separators become
- * visible escapes (`\x0a`, `\u2028`), so one value stays one line and shows what it really holds.
- */
-export function oneLine(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
-    const n = c.charCodeAt(0);
-    return n > 0xff ? `\\u${n.toString(16)}` : `\\x${n.toString(16).padStart(2, '0')}`;
-  });
-}
+export { oneLine };
 
 /**
  * `::` at the start of a line, after what the runner trims first (.NET's Char.IsWhiteSpace; U+200B and U+FEFF
