@@ -121,7 +121,7 @@ describe('dist/index.js in validate mode', () => {
     expect(r.code).toBe(1);
     expect(r.summary.split('\n')[0]).toBe('## ❌ Invalid inputs: 3 problems, listed below');
     expect(r.outputs['error-kind']).toBe('input');
-    expect(r.stdout).toContain('`mode` must be one of validate, publish;');
+    expect(r.stdout).toContain('`mode` must be one of validate, publish, promote;');
     expect(r.stdout).toContain('`fail-on-warnings` must be true or false');
     expect(r.stdout).toContain('`retention-days`');
   });

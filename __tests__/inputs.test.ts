@@ -106,22 +106,71 @@ describe('parsePublish / parseAll', () => {
         expect(text).toContain(s);
     }
   });
-  it('refuses promote (not in this version) and a bad artifact-name, together', () => {
+  it('promote without a target or name, and a bad artifact-name: every problem together', () => {
     const e = (() => {
       try {
-        parseAll(getter({ mode: 'promote', 'artifact-name': 'a/b' }), {});
+        parseAll(getter({ mode: 'promote', 'artifact-name': 'a/b' }), { AWS_REGION: 'us-east-1' });
       } catch (err) {
         return err as ActionError;
       }
       return undefined;
     })();
     expect(e?.kind).toBe('input');
-    expect(e?.message).toContain('`mode: promote` is not available');
+    expect(e?.message).toContain('`name` is required in promote mode');
+    expect(e?.message).toContain('Promote mode needs a target');
     expect(e?.message).toContain('`artifact-name`');
+  });
+  it('promote: a version name or rollback, never both; no publish inputs asked for', () => {
+    const env = { AWS_REGION: 'eu-west-1' };
+    const byName = parseAll(getter({ mode: 'promote', name: 'Acme', version: '1.2.0' }), env);
+    expect(byName.promote).toEqual({
+      name: 'Acme',
+      target: { versionName: '1.2.0' },
+      region: 'eu-west-1',
+      timeoutSeconds: 1800,
+      requestTimeoutSeconds: 30,
+    });
+    expect(byName.publish).toBeUndefined();
+    const back = parseAll(getter({ mode: 'promote', name: 'Acme', rollback: 'true' }), env);
+    expect(back.promote?.target).toEqual({ rollback: true });
+    expect(() =>
+      parseAll(getter({ mode: 'promote', name: 'Acme', version: '1.2.0', rollback: 'true' }), env),
+    ).toThrow(/Set either `version`.*not both/);
+  });
+  it.each([
+    ['', undefined],
+    ['3', { keep: 3, dryRun: false, s3: false }],
+    ['0', 'must be a whole number of versions to keep, 1 or more'],
+    ['-1', 'must be a whole number'],
+    ['2.5', 'must be a whole number'],
+    ['many', 'must be a whole number'],
+  ])('keep-versions %j', (keep, want) => {
+    const get = getter({
+      mode: 'publish',
+      's3-bucket': 'my-bucket',
+      region: 'us-east-1',
+      'keep-versions': keep,
+    });
+    if (typeof want === 'string') expect(() => parseAll(get, {})).toThrow(want);
+    else expect(parseAll(get, {}).publish?.prune).toEqual(want);
+  });
+  it('prune-dry-run and prune-s3 are read with keep-versions, and refused without it', () => {
+    const base = { mode: 'publish', 's3-bucket': 'my-bucket', region: 'us-east-1' };
+    const on = parseAll(
+      getter({ ...base, 'keep-versions': '5', 'prune-dry-run': 'true', 'prune-s3': 'true' }),
+      {},
+    );
+    expect(on.publish?.prune).toEqual({ keep: 5, dryRun: true, s3: true });
+    expect(() => parseAll(getter({ ...base, 'prune-s3': 'true' }), {})).toThrow(
+      /`prune-s3` has no effect without `keep-versions`/,
+    );
+    expect(() => parseAll(getter({ ...base, 'keep-versions': '2', 'prune-s3': 'maybe' }), {})).toThrow(
+      /`prune-s3` must be true or false/,
+    );
   });
   it('a mistyped mode names only the modes that exist, and the one meant', () => {
     expect(() => parseAll(getter({ mode: 'publsh' }), {})).toThrow(
-      /`mode` must be one of validate, publish; got "publsh"\. Did you mean "publish"\?/,
+      /`mode` must be one of validate, publish, promote; got "publsh"\. Did you mean "publish"\?/,
     );
   });
   it('does not ask for publish inputs in validate mode', () => {

@@ -330,8 +330,13 @@ describe('publish(): later versions, re-runs, conflicts, tags and the default', 
       tagsChanged: [],
     });
     expect(res.uploads).toEqual([]);
-    // The one write was the default.
-    expect(writes()).toEqual({ ssm: before.ssm + 1, puts: before.puts });
+    // The writes were the default and its rollback record (the previous default, in the tags).
+    expect(writes()).toEqual({ ssm: before.ssm + 2, puts: before.puts });
+    expect(ssm.calls('AddTagsToResource').at(-1)?.input.Tags).toEqual([
+      { Key: 'distributor:previous-default', Value: '1' },
+      { Key: 'distributor:previous-default-name', Value: '1.0.0' },
+      { Key: 'distributor:default-set-to', Value: '2' },
+    ]);
     expect(ssm.calls('UpdateDocumentDefaultVersion').map((c) => c.input.DocumentVersion)).toEqual(['2']);
     expect(ssm.document(NAME)!.defaultVersion).toBe('2');
   });

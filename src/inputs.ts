@@ -4,8 +4,9 @@ import { didYouMean } from './package/source/suggest.js';
 import { oneLine } from './text.js';
 import { ActionError } from './errors.js';
 import { artifactNameProblem } from './github/artifact.js';
+import { NAME_PATTERN, VERSION_PATTERN } from './package/rules/names.js';
 
-export const MODES = ['validate', 'publish'] as const;
+export const MODES = ['validate', 'publish', 'promote'] as const;
 export type Mode = (typeof MODES)[number];
 
 export interface CommonOptions {
@@ -82,9 +83,7 @@ function readCommon(
 ): CommonOptions {
   const modeRaw = get('mode') || 'validate';
   const mode = (MODES as readonly string[]).includes(modeRaw) ? (modeRaw as Mode) : 'validate';
-  if (modeRaw === 'promote') {
-    problems.push('`mode: promote` is not available in this version; use validate or publish.');
-  } else if (!(MODES as readonly string[]).includes(modeRaw)) {
+  if (!(MODES as readonly string[]).includes(modeRaw)) {
     const guess = didYouMean(modeRaw, MODES);
     problems.push(
       `\`mode\` must be one of ${MODES.join(', ')}; got "${oneLine(modeRaw)}".${guess ? ` Did you mean "${guess}"?` : ''}`,
@@ -136,6 +135,28 @@ export interface PublishInputs {
   onExistingVersion: 'skip-if-identical' | 'fail';
   tags: { Key: string; Value: string }[];
   waitTimeoutSeconds: number;
+  timeoutSeconds: number;
+  requestTimeoutSeconds: number;
+  /** `keep-versions` and its options; undefined when pruning is off. */
+  prune: PruneInputs | undefined;
+}
+
+export interface PruneInputs {
+  /** Versions to keep at most (≥ 1). */
+  keep: number;
+  /** List what would be deleted, delete nothing. */
+  dryRun: boolean;
+  /** Also delete the S3 objects this action wrote for each pruned version. */
+  s3: boolean;
+}
+
+/** What mode: promote needs: no package folder, no build, no S3. */
+export interface PromoteInputs {
+  /** The document (package) name: the `name` input, required here. */
+  name: string;
+  /** The version name to make the default, or `rollback` (exactly one of the two). */
+  target: { versionName: string } | { rollback: true };
+  region: string;
   timeoutSeconds: number;
   requestTimeoutSeconds: number;
 }
@@ -210,6 +231,55 @@ function checkPrefix(prefix: string, problems: string[]): void {
     problems.push('`s3-prefix` may not contain . or .. segments.');
 }
 
+function readRegion(get: GetInput, env: Record<string, string | undefined>, problems: string[]): string {
+  const region = get('region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
+  if (!region)
+    problems.push(
+      'No AWS region: set `region`, or `aws-region` on aws-actions/configure-aws-credentials (AWS_REGION).',
+    );
+  else if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+    problems.push(`\`region\` "${oneLine(region)}" is not an AWS region name (e.g. us-east-1).`);
+  return region;
+}
+
+function readTimeouts(
+  get: GetInput,
+  problems: string[],
+): { timeoutSeconds: number; requestTimeoutSeconds: number } {
+  const timeoutSeconds = seconds('timeout-seconds', get('timeout-seconds'), 1800, 10, 21600, problems);
+  const requestTimeoutSeconds = seconds(
+    'request-timeout-seconds',
+    get('request-timeout-seconds'),
+    30,
+    1,
+    600,
+    problems,
+  );
+  return { timeoutSeconds, requestTimeoutSeconds };
+}
+
+/** `keep-versions` (empty: off) with `prune-dry-run` and `prune-s3`. */
+function readPrune(get: GetInput, problems: string[]): PruneInputs | undefined {
+  const raw = get('keep-versions').trim();
+  const dryRun = parseBool('prune-dry-run', get('prune-dry-run'), false, problems);
+  const s3 = parseBool('prune-s3', get('prune-s3'), false, problems);
+  if (raw === '') {
+    const set = [dryRun && '`prune-dry-run`', s3 && '`prune-s3`'].filter(Boolean);
+    if (set.length > 0)
+      problems.push(
+        `${set.join(' and ')} ${set.length > 1 ? 'have' : 'has'} no effect without \`keep-versions\`: set keep-versions to the number of versions to keep.`,
+      );
+    return undefined;
+  }
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) {
+    problems.push(
+      `\`keep-versions\` must be a whole number of versions to keep, 1 or more (empty: no pruning); got "${oneLine(raw)}".`,
+    );
+    return undefined;
+  }
+  return { keep: Number(raw), dryRun, s3 };
+}
+
 function readPublish(
   get: GetInput,
   env: Record<string, string | undefined>,
@@ -221,13 +291,7 @@ function readPublish(
     problems.push(`\`s3-bucket\` "${oneLine(bucket)}" is not a valid bucket name.`);
   const prefix = get('s3-prefix');
   checkPrefix(prefix, problems);
-  const region = get('region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
-  if (!region)
-    problems.push(
-      'No AWS region: set `region`, or `aws-region` on aws-actions/configure-aws-credentials (AWS_REGION).',
-    );
-  else if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
-    problems.push(`\`region\` "${oneLine(region)}" is not an AWS region name (e.g. us-east-1).`);
+  const region = readRegion(get, env, problems);
   const setDefault = parseBool('set-default', get('set-default'), false, problems);
   const onExisting = get('on-existing-version') || 'skip-if-identical';
   if (onExisting !== 'skip-if-identical' && onExisting !== 'fail') {
@@ -242,15 +306,8 @@ function readPublish(
     21000,
     problems,
   );
-  const timeoutSeconds = seconds('timeout-seconds', get('timeout-seconds'), 1800, 10, 21600, problems);
-  const requestTimeoutSeconds = seconds(
-    'request-timeout-seconds',
-    get('request-timeout-seconds'),
-    30,
-    1,
-    600,
-    problems,
-  );
+  const { timeoutSeconds, requestTimeoutSeconds } = readTimeouts(get, problems);
+  const prune = readPrune(get, problems);
   return {
     bucket,
     prefix,
@@ -261,6 +318,51 @@ function readPublish(
     waitTimeoutSeconds,
     timeoutSeconds,
     requestTimeoutSeconds,
+    prune,
+  };
+}
+
+/**
+ * mode: promote: the document from `name` (there is no package folder to take it from), and either the
+ * `version` name to make the default or `rollback: true`. A pushed tag is not a target: promote moves
+ * the default only to a version named on purpose.
+ */
+function readPromote(
+  get: GetInput,
+  env: Record<string, string | undefined>,
+  problems: string[],
+): PromoteInputs {
+  const name = get('name');
+  if (!name)
+    problems.push(
+      '`name` is required in promote mode: the package (SSM document) name whose default version moves. Promote reads no package folder or config, so it cannot take the name from distributor.yaml.',
+    );
+  else if (!CONTROL.test(name) && !NAME_PATTERN.test(name))
+    problems.push(
+      `\`name\` "${oneLine(name)}" is not an SSM document name: 3 to 128 letters, digits, "-", "_" or "." (a name, not an ARN: only the owner of a package can move its default).`,
+    );
+  const versionName = get('version');
+  const rollback = parseBool('rollback', get('rollback'), false, problems);
+  if (versionName && rollback)
+    problems.push(
+      'Set either `version` (the version name to make the default) or `rollback: true` (back to the previous default), not both.',
+    );
+  else if (!versionName && !rollback)
+    problems.push(
+      'Promote mode needs a target: set `version` to the version name to make the default (e.g. 1.2.0), or `rollback: true` to move the default back to the previous default.',
+    );
+  else if (versionName && !CONTROL.test(versionName) && !VERSION_PATTERN.test(versionName))
+    problems.push(
+      `\`version\` "${oneLine(versionName)}" is not an SSM version name: 1 to 128 letters, digits, "-", "_" or ".".`,
+    );
+  const region = readRegion(get, env, problems);
+  const { timeoutSeconds, requestTimeoutSeconds } = readTimeouts(get, problems);
+  return {
+    name,
+    target: versionName ? { versionName } : { rollback: true },
+    region,
+    timeoutSeconds,
+    requestTimeoutSeconds,
   };
 }
 
@@ -268,11 +370,13 @@ function readPublish(
 export function parseAll(
   get: GetInput,
   env: Record<string, string | undefined>,
-): { common: CommonOptions; publish?: PublishInputs } {
+): { common: CommonOptions; publish?: PublishInputs; promote?: PromoteInputs } {
   const problems: string[] = [];
   for (const input of ONE_LINE_INPUTS) checkOneLine(input, get(input), problems);
   const common = readCommon(get, env, problems);
   const publish = common.mode === 'publish' ? readPublish(get, env, problems) : undefined;
+  const promote = common.mode === 'promote' ? readPromote(get, env, problems) : undefined;
   if (problems.length > 0) throw inputError(problems);
-  return publish ? { common, publish } : { common };
+  if (publish) return { common, publish };
+  return promote ? { common, promote } : { common };
 }

@@ -1,8 +1,15 @@
 // run(): inputs → mode → outcome → render. Knows GitHub only through github/.
 import pkg from '../package.json' with { type: 'json' };
 import { emit, getInput, group, info, registerSecrets } from './github/runner.js';
-import { type CommonOptions, type GetInput, parseAll, type PublishInputs } from './inputs.js';
+import {
+  type CommonOptions,
+  type GetInput,
+  parseAll,
+  type PromoteInputs,
+  type PublishInputs,
+} from './inputs.js';
 import { failed, type Outcome } from './modes/outcome.js';
+import { promoteMode } from './modes/promote.js';
 import { publishMode } from './modes/publish.js';
 import { validate, type ValidateOptions } from './modes/validate.js';
 import { renderAction } from './report/action.js';
@@ -25,7 +32,10 @@ export async function runMode(
   } catch (e) {
     return failed({ mode: undefined, packageDir: get('package-dir') || '.' }, 'inputs', e);
   }
-  const { common, publish } = parsed;
+  const { common, publish, promote } = parsed;
+  if (common.mode === 'promote' && promote) {
+    return group(`Promote ${promote.name}`, () => promoteMode(promoteOptions(promote, env, started)));
+  }
   const base = validateOptions(common, env);
   if (common.mode === 'publish' && publish) {
     return group(`Publish ${common.packageDir}`, () =>
@@ -59,8 +69,22 @@ function awsTarget(p: PublishInputs, env: Record<string, string | undefined>, st
     setDefault: p.setDefault,
     onExistingVersion: p.onExistingVersion,
     tags: p.tags,
+    prune: p.prune,
     waitTimeoutMs: p.waitTimeoutSeconds * 1000,
     maxPollDelayMs: 10_000,
+    requestTimeoutMs: p.requestTimeoutSeconds * 1000,
+    deadline: started + p.timeoutSeconds * 1000,
+    actionVersion: pkg.version,
+    env,
+    log: info,
+  };
+}
+
+function promoteOptions(p: PromoteInputs, env: Record<string, string | undefined>, started: number) {
+  return {
+    name: p.name,
+    target: p.target,
+    region: p.region,
     requestTimeoutMs: p.requestTimeoutSeconds * 1000,
     deadline: started + p.timeoutSeconds * 1000,
     actionVersion: pkg.version,

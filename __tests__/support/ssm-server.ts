@@ -8,7 +8,10 @@
 // so later S3 changes don't affect an Active version. Mutations are serialised per document. Every
 // operation can be made to fail (throttling, 5xx before or after the commit, TooManyUpdates, stalls,
 // connection resets). Behaviour that the public record leaves open is configurable; texts the fake had to
-// choose are listed in TEXT below.
+// choose are listed in TEXT below. DeleteDocument keeps the service's protection of the default version
+// (and deletes the whole document without a version); State Manager associations can be seeded, with their
+// parameters (ListAssociations answers without them, DescribeAssociation with them, as the service does),
+// and documents with many versions can be seeded without HTTP.
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { type FakeControls, Harness, idMaker, readBody, resetConnection } from './fake-http.js';
@@ -29,7 +32,9 @@ export type SsmOp =
   | 'DeleteDocument'
   | 'AddTagsToResource'
   | 'RemoveTagsFromResource'
-  | 'ListTagsForResource';
+  | 'ListTagsForResource'
+  | 'ListAssociations'
+  | 'DescribeAssociation';
 
 const AFTER_COMMIT: ReadonlySet<SsmFault> = new Set([
   '500-after-commit',
@@ -124,6 +129,39 @@ export interface DocumentView {
   versionCount: number;
 }
 
+/** A State Manager association as seeded (see SsmFake.addAssociation). */
+export interface AssociationSeed {
+  /** The SSM document it runs (default AWS-ConfigureAWSPackage). */
+  name?: string;
+  /** Parameters, each a list of strings, e.g. `{ action: ['Install'], name: ['MyPkg'], version: ['1.0.0'] }`. */
+  parameters?: Record<string, string[]>;
+  /** Default: one tag target, `tag:Role` = `web`. */
+  targets?: { Key: string; Values: string[] }[];
+  associationName?: string;
+  scheduleExpression?: string;
+  /** The association's own id (a UUID); default: a new one. */
+  associationId?: string;
+}
+
+export interface AssociationView {
+  associationId: string;
+  name: string;
+  parameters: Record<string, string[]>;
+  targets: { Key: string; Values: string[] }[];
+  associationName: string | undefined;
+  scheduleExpression: string | undefined;
+}
+
+/** One version for SsmFake.seed(). */
+export interface SeedVersion {
+  versionName?: string;
+  /** Default Active. */
+  status?: DocumentStatus;
+  statusInformation?: string;
+  /** The manifest's file names (default `["pkg.zip"]`); the content is a Package manifest listing them. */
+  files?: string[];
+}
+
 export interface SsmCall {
   op: string;
   input: Record<string, unknown>;
@@ -206,6 +244,20 @@ export interface SsmFake extends FakeControls<SsmFault, SsmOp> {
   version(name: string, documentVersion: string): VersionView | undefined;
   /** Moves Creating/Updating versions (all, one document's, or one) to their outcome now. */
   settle(name?: string, documentVersion?: string): void;
+  /**
+   * Creates a Package document `name` (it must not exist) with these versions, numbered from 1, without
+   * HTTP and without reading S3 (Active versions get no resolved files). The default is version 1 unless
+   * `defaultVersion` says otherwise.
+   */
+  seed(name: string, versions: SeedVersion[], o?: { defaultVersion?: string; tags?: Tag[] }): void;
+  /** Adds a State Manager association; returns its id. */
+  /** Moves a document's default version directly (another writer, without HTTP). */
+  setDefaultVersion(name: string, documentVersion: string): void;
+  addAssociation(a: AssociationSeed): string;
+  removeAssociation(associationId: string): void;
+  associations(): AssociationView[];
+  /** Another writer moves the default version (as UpdateDocumentDefaultVersion would, without a call). */
+  moveDefault(name: string, documentVersion: string): void;
   /** Forces a version's status (for waiter tests); clears any pending transition. */
   setStatus(name: string, documentVersion: string, status: DocumentStatus, statusInformation?: string): void;
   calls(op?: string): SsmCall[];
@@ -267,6 +319,8 @@ export const TEXT = {
   reservedName: (n: string) => `Invalid document name ${n}`,
   // [F] moto's text.
   deleteDefault: "Default version of the document can't be deleted.",
+  // [F] the model documents AssociationDoesNotExist without a message.
+  associationMissing: "The specified association doesn't exist.",
   // [F]
   defaultNotActive: (v: string, s: string) =>
     `Document version ${v} is ${s}; only an Active version can be the default version.`,
@@ -316,6 +370,7 @@ const RE = {
   displayName: '^[\\w\\.\\-\\:\\/ ]*$',
   attachmentName: '^[a-zA-Z0-9_\\-.]{3,128}$',
   targetType: '^\\/[\\w\\.\\-\\:\\/]*$',
+  associationId: '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}',
   tag: '^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$',
 };
 const DOCUMENT_TYPES = [
@@ -338,6 +393,17 @@ const DOCUMENT_TYPES = [
   'AutoApprovalPolicy',
 ];
 const FORMATS = ['YAML', 'JSON', 'TEXT'];
+const ASSOCIATION_FILTER_KEYS = [
+  'InstanceId',
+  'Name',
+  'AssociationId',
+  'AssociationStatusName',
+  'LastExecutedBefore',
+  'LastExecutedAfter',
+  'AssociationName',
+  'ResourceGroupName',
+  'CloudConnectorId',
+];
 const ATTACHMENT_KEYS = ['SourceUrl', 'S3FileUrl', 'AttachmentReference'];
 const RESOURCE_TYPES = [
   'Document',
@@ -628,6 +694,7 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
   };
   const s3 = opts.s3;
   const docs = new Map<string, Doc>();
+  const associations = new Map<string, AssociationView & { created: Date }>();
   const locks = new Map<string, Promise<void>>();
   const tokens = new Map<string, { op: string; name: string; after: number }>();
   const log: SsmCall[] = [];
@@ -1269,6 +1336,96 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
       const d = taggedDoc(tagTarget(b));
       return { TagList: d.tags.map((t) => ({ ...t })) };
     },
+
+    // §3.11: filters are {key, value} (lower-case members); the items carry no Parameters.
+    ListAssociations: (b) => {
+      const vs = new Violations();
+      const filters = list(b, 'AssociationFilterList', (x, i) => {
+        const f = struct(x, `AssociationFilterList.${i + 1}`);
+        return { key: str(f, 'key'), value: str(f, 'value') };
+      });
+      const maxResults = num(b, 'MaxResults');
+      const nextToken = str(b, 'NextToken');
+      vs.length('associationFilterList', filters, 1, undefined);
+      (filters ?? []).forEach((f, i) => {
+        const p = `associationFilterList.${i + 1}.member`;
+        if (vs.required(`${p}.key`, f.key)) vs.oneOf(`${p}.key`, f.key, ASSOCIATION_FILTER_KEYS);
+        if (vs.required(`${p}.value`, f.value)) vs.length(`${p}.value`, f.value, 1, undefined);
+      });
+      vs.range('maxResults', maxResults, 1, 50);
+      vs.throwIfAny();
+      let after = 0;
+      if (nextToken !== undefined) {
+        const t = tokens.get(nextToken);
+        if (t?.op !== 'ListAssociations') throw new ApiError('InvalidNextToken', TEXT.invalidNextToken);
+        after = t.after;
+      }
+      // Name, AssociationId and AssociationName filter; the others (instances, status, dates) match all.
+      const matches = (a: AssociationView) =>
+        (filters ?? []).every((f) =>
+          f.key === 'Name'
+            ? a.name === f.value
+            : f.key === 'AssociationId'
+              ? a.associationId === f.value
+              : f.key === 'AssociationName'
+                ? a.associationName === f.value
+                : true,
+        );
+      const all = [...associations.values()].filter(matches).slice(after);
+      const limit = maxResults ?? 50;
+      const page = all.slice(0, limit);
+      const out: Record<string, unknown> = {
+        Associations: page.map((a) => {
+          const item: Record<string, unknown> = {
+            Name: a.name,
+            AssociationId: a.associationId,
+            AssociationVersion: '1',
+            DocumentVersion: '$DEFAULT',
+            Targets: structuredClone(a.targets),
+            Overview: { Status: 'Success', DetailedStatus: 'Success', AssociationStatusAggregatedCount: {} },
+          };
+          if (a.associationName !== undefined) item.AssociationName = a.associationName;
+          if (a.scheduleExpression !== undefined) item.ScheduleExpression = a.scheduleExpression;
+          return item;
+        }),
+      };
+      if (all.length > limit) {
+        const token = Buffer.from(`${randomUUID()}:${randomUUID()}`).toString('base64');
+        tokens.set(token, { op: 'ListAssociations', name: '', after: after + limit });
+        out.NextToken = token;
+      }
+      return out;
+    },
+
+    // §3.12: by AssociationId; the description carries Parameters.
+    DescribeAssociation: (b) => {
+      const vs = new Violations();
+      const id = str(b, 'AssociationId');
+      const name = str(b, 'Name');
+      const instanceId = str(b, 'InstanceId');
+      str(b, 'AssociationVersion');
+      vs.pattern('associationId', id, RE.associationId);
+      vs.pattern('name', name, RE.documentArn);
+      vs.throwIfAny();
+      const a = id === undefined ? undefined : associations.get(id.toLowerCase());
+      if (!a || (instanceId !== undefined && id === undefined))
+        throw new ApiError('AssociationDoesNotExist', TEXT.associationMissing);
+      const out: Record<string, unknown> = {
+        Name: a.name,
+        AssociationVersion: '1',
+        Date: epoch(a.created),
+        LastUpdateAssociationDate: epoch(a.created),
+        Overview: { Status: 'Success', DetailedStatus: 'Success', AssociationStatusAggregatedCount: {} },
+        DocumentVersion: '$DEFAULT',
+        Parameters: structuredClone(a.parameters),
+        AssociationId: a.associationId,
+        Targets: structuredClone(a.targets),
+        ApplyOnlyAtCronInterval: false,
+      };
+      if (a.associationName !== undefined) out.AssociationName = a.associationName;
+      if (a.scheduleExpression !== undefined) out.ScheduleExpression = a.scheduleExpression;
+      return { AssociationDescription: out };
+    },
   };
 
   // ------------------------------------------------------------ HTTP
@@ -1493,6 +1650,71 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
         for (const v of d.versions.values())
           if (n === undefined || v.documentVersion === n) settleVersion(d, v);
       }
+    },
+    seed(name, versions, o = {}) {
+      if (docs.has(name)) throw new Error(`seed: ${name} exists`);
+      if (versions.length === 0) throw new Error('seed: no versions');
+      const d: Doc = {
+        name,
+        type: 'Package',
+        owner: accountId,
+        createdDate: new Date(),
+        displayName: undefined,
+        targetType: undefined,
+        tags: dedupeTags(o.tags ?? []),
+        latestVersion: String(versions.length),
+        defaultVersion: o.defaultVersion ?? '1',
+        nextVersion: versions.length + 1,
+        versions: new Map(),
+      };
+      versions.forEach((sv, i) => {
+        const n = String(i + 1);
+        const files = sv.files ?? ['pkg.zip'];
+        const content = JSON.stringify({
+          schemaVersion: '2.0',
+          version: sv.versionName ?? `seed-${n}`,
+          packages: { amazon: { _any: { x86_64: { file: files[0] } } } },
+          files: Object.fromEntries(
+            files.map((f) => [f, { checksums: { sha256: sha256hex(`${name}/${n}/${f}`) } }]),
+          ),
+        });
+        const v = newVersion(
+          n,
+          content,
+          'JSON',
+          sv.versionName,
+          [{ Key: 'SourceUrl', Values: [`s3://seed/${name}/${n}`] }],
+          checkManifest(content),
+          sv.status ?? 'Active',
+        );
+        v.statusInformation = sv.statusInformation;
+        d.versions.set(n, v);
+      });
+      if (!d.versions.has(d.defaultVersion)) throw new Error(`seed: no version ${d.defaultVersion}`);
+      docs.set(name, d);
+    },
+    setDefaultVersion(name, n) {
+      findVersion(name, n).d.defaultVersion = n;
+    },
+    addAssociation(a) {
+      const id = (a.associationId ?? randomUUID()).toLowerCase();
+      associations.set(id, {
+        associationId: id,
+        name: a.name ?? 'AWS-ConfigureAWSPackage',
+        parameters: structuredClone(a.parameters ?? {}),
+        targets: structuredClone(a.targets ?? [{ Key: 'tag:Role', Values: ['web'] }]),
+        associationName: a.associationName,
+        scheduleExpression: a.scheduleExpression,
+        created: new Date(),
+      });
+      return id;
+    },
+    removeAssociation(id) {
+      associations.delete(id.toLowerCase());
+    },
+    associations: () => [...associations.values()].map(({ created: _created, ...a }) => structuredClone(a)),
+    moveDefault(name, n) {
+      findVersion(name, n).d.defaultVersion = n;
     },
     setStatus(name, n, status, info) {
       const { v } = findVersion(name, n);

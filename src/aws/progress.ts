@@ -1,6 +1,23 @@
 // What a publish has changed in AWS, kept as it goes: the renderer reports it also when the run failed
 // part-way. No SDK code here, so the renderer and the validate path can import it.
 
+/** One package version, as pruning names it. */
+export interface PrunedVersion {
+  documentVersion: string;
+  versionName?: string | undefined;
+}
+
+/**
+ * What keep-versions did (or, with `dryRun`, would do): the versions deleted (oldest first), the versions
+ * kept and why, and the S3 keys deleted (prune-s3). Filled as it goes, so a failure part-way still says.
+ */
+export interface PruneReport {
+  dryRun: boolean;
+  deleted: PrunedVersion[];
+  kept: (PrunedVersion & { reason: string })[];
+  s3Deleted: string[];
+}
+
 /** What a publish has changed in AWS so far (the parts of PublishResult known before the end). */
 export interface PublishProgress {
   s3Uri: string | undefined;
@@ -13,6 +30,8 @@ export interface PublishProgress {
   defaultVersion: string | undefined;
   previousDefaultVersion: string | undefined;
   tagsChanged: string[];
+  /** keep-versions: what pruning deleted so far (also versions deleted to make room before the upload). */
+  pruned?: PruneReport | undefined;
 }
 
 export const noProgress = (): PublishProgress => ({
@@ -29,4 +48,10 @@ export const noProgress = (): PublishProgress => ({
 
 /** Whether the run changed anything in AWS. */
 export const changedAnything = (p: PublishProgress): boolean =>
-  p.uploaded > 0 || p.versionCreated || p.defaultChanged || p.tagsChanged.length > 0;
+  p.uploaded > 0 ||
+  p.versionCreated ||
+  p.defaultChanged ||
+  p.tagsChanged.length > 0 ||
+  (p.pruned !== undefined &&
+    !p.pruned.dryRun &&
+    (p.pruned.deleted.length > 0 || p.pruned.s3Deleted.length > 0));

@@ -1,6 +1,6 @@
 // The AWS steps of publish mode, each safe to repeat after a failure at any point. The version name is
 // the idempotency key: our version with our manifest is success, another manifest a conflict.
-import type { Tag } from '@aws-sdk/client-ssm';
+import type { DocumentVersionInfo, Tag } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { ActionError, errorText, toActionError } from '../errors.js';
 import type { BuiltFile } from '../package/types.js';
@@ -9,8 +9,9 @@ import { type Clients, createClients } from './clients.js';
 import type { SsmCtx, StepCtx } from './context.js';
 import { type Created, createVersion } from './create.js';
 import { describeDefault, setDefault } from './default.js';
+import { deleteVersions, type Hold, makeRoom, pruneAfterPublish, type S3Target } from './lifecycle.js';
 import { realSleep, type SdkRetryOptions, type Sleep, type Timing } from './retry.js';
-import { changedAnything, noProgress, type PublishProgress } from './progress.js';
+import { changedAnything, noProgress, type PruneReport, type PublishProgress } from './progress.js';
 import {
   holdsAll,
   manifestKey,
@@ -64,6 +65,8 @@ export interface PublishOptions {
   progress?: PublishProgress | undefined;
   /** ZIPs uploaded at a time (default 4). */
   uploadConcurrency?: number | undefined;
+  /** keep-versions / prune-dry-run / prune-s3; undefined: no pruning. */
+  prune?: { keep: number; dryRun: boolean; s3: boolean } | undefined;
 }
 
 export interface PublishResult {
@@ -97,6 +100,8 @@ export interface PublishResult {
   consoleUrl: string | undefined;
   /** What the user should know although nothing failed, one sentence pair each. */
   notices?: string[];
+  /** keep-versions: what pruning deleted (or, with prune-dry-run, would delete); undefined without it. */
+  pruned?: PruneReport | undefined;
 }
 
 export async function publish(o: PublishOptions): Promise<PublishResult> {
@@ -174,12 +179,19 @@ interface Found {
   defaultVersion: string | undefined;
   /** Our version, already published with our manifest. */
   published: string | undefined;
+  /** Every version then, oldest first (empty when the document does not exist). */
+  versions: DocumentVersionInfo[];
 }
 
 async function lookUp(o: PublishOptions, ctx: SsmCtx, canonical: string): Promise<Found> {
   const versions = await listVersions(ctx);
   const defaultVersion = versions?.find((v) => v.IsDefaultVersion)?.DocumentVersion;
-  const found: Found = { exists: versions !== undefined, defaultVersion, published: undefined };
+  const found: Found = {
+    exists: versions !== undefined,
+    defaultVersion,
+    published: undefined,
+    versions: versions ?? [],
+  };
   if (!versions?.some((v) => v.VersionName === o.version)) return found;
   const stored = await getVersion(ctx, { versionName: o.version });
   if (!stored) {
@@ -271,6 +283,16 @@ async function run(o: PublishOptions, clients: Clients, base: StepCtx): Promise<
   const identity = await whoAmI(o, clients.sts, ctx);
   // 1. What does SSM hold? Our version name decides everything.
   const found = await lookUp(o, ctx, canonical);
+  const s3Target: S3Target | undefined = o.prune?.s3
+    ? { s3: clients.s3, bucket: o.bucket, prefix: o.prefix }
+    : undefined;
+  const pruned = (): PruneReport =>
+    (progress.pruned ??= { dryRun: o.prune?.dryRun ?? false, deleted: [], kept: [], s3Deleted: [] });
+  // 1b. The version limit, before anything is uploaded (keep-versions may first delete the minimum).
+  if (found.published === undefined && found.exists) {
+    const room = await makeRoom(ctx, { versions: found.versions, versionName: o.version, prune: o.prune });
+    if (room.length) await deleteVersions(ctx, room, pruned(), s3Target);
+  }
   // 2, 3. Upload and create, unless the version is already there.
   const made =
     found.published === undefined
@@ -316,6 +338,30 @@ async function run(o: PublishOptions, clients: Clients, base: StepCtx): Promise<
   progress.defaultVersion = moved
     ? (moved.kept?.documentVersion ?? documentVersion)
     : (await describeDefault(ctx)).defaultVersion;
+  // 7. keep-versions, now that the publish succeeded (a failure here fails the step; the version stays published).
+  if (o.prune) {
+    const held: Hold[] =
+      moved?.changed && moved.previous !== documentVersion
+        ? [
+            {
+              documentVersion: moved.previous,
+              reason: 'the previous default version (what a rollback returns to)',
+            },
+          ]
+        : [];
+    await pruneAfterPublish(
+      ctx,
+      {
+        keep: o.prune.keep,
+        dryRun: o.prune.dryRun,
+        published: documentVersion,
+        versions: (await listVersions(ctx)) ?? [],
+        held,
+        s3: s3Target,
+      },
+      pruned(),
+    );
+  }
   for (const n of notices) o.log(`Notice: ${n}`);
   const uploads = made?.uploads ?? [];
   return {
@@ -339,6 +385,7 @@ async function run(o: PublishOptions, clients: Clients, base: StepCtx): Promise<
         ? `https://${o.region}.console.aws.amazon.com/systems-manager/documents/${encodeURIComponent(o.name)}/description?region=${o.region}`
         : undefined,
     notices,
+    ...(progress.pruned ? { pruned: progress.pruned } : {}),
   };
 }
 

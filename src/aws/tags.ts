@@ -4,7 +4,8 @@ import { AddTagsToResourceCommand, ListTagsForResourceCommand, type Tag } from '
 import { isAmbiguous } from './aws-error.js';
 import { type SsmCtx, ssmError, whileBusy } from './context.js';
 
-async function listTags(ctx: SsmCtx): Promise<Tag[]> {
+/** The document's tags. */
+export async function listTags(ctx: SsmCtx): Promise<Tag[]> {
   try {
     const r = await ctx.ssm.send(
       new ListTagsForResourceCommand({ ResourceType: 'Document', ResourceId: ctx.name }),

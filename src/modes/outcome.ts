@@ -1,15 +1,18 @@
 // What a mode returns: the steps it got through and, when it did not succeed, why. The renderer
 // (report/) turns an Outcome into everything the user sees; modes never print.
 import type { PublishProgress } from '../aws/progress.js';
+import type { PromoteProgress, PromoteResult } from '../aws/promote.js';
 import type { PublishResult } from '../aws/publish.js';
 import { type ActionError, toActionError } from '../errors.js';
 import type { ArtifactOutcome } from '../github/artifact.js';
 import type { BuildResult } from '../package/build.js';
 
-export type ModeName = 'validate' | 'publish';
+export type ModeName = 'validate' | 'publish' | 'promote';
+
+export type { PromoteProgress, PromoteResult } from '../aws/promote.js';
 
 /** The step a failure happened in. */
-export type Stage = 'inputs' | 'build' | 'artifact' | 'publish';
+export type Stage = 'inputs' | 'build' | 'artifact' | 'publish' | 'promote';
 
 export type Failure =
   /** The package has errors (or warnings, with fail-on-warnings): the diagnostics are in `build`. */
@@ -27,6 +30,10 @@ export interface Outcome {
   publish?: PublishResult;
   /** When publish failed part-way: what it had changed in AWS by then. */
   progress?: PublishProgress;
+  /** mode: promote: where the default was, which version became it, whether it moved. */
+  promote?: PromoteResult;
+  /** When promote failed: what it knew by then (the default before, whether the update was sent). */
+  promoteProgress?: PromoteProgress;
   /** Undefined on success. */
   failure?: Failure;
 }

@@ -1,7 +1,7 @@
 // An outcome as the runner shows it: step outputs, annotations, log lines, the job summary and the
 // failure message. Pure: main.ts writes what this returns through @actions/core.
 import path from 'node:path';
-import { changedAnything } from '../aws/progress.js';
+import { changedAnything, type PruneReport } from '../aws/progress.js';
 import type { Outcome } from '../modes/outcome.js';
 import type { Diagnostic } from '../package/types.js';
 import {
@@ -90,9 +90,59 @@ function outputs(o: Outcome): [string, string][] {
       ['s3-uri', partial.s3Uri ?? ''],
     );
   }
+  const pr = o.publish?.pruned ?? partial?.pruned;
+  if (pr) out.push(['pruned-versions', prunedJson(pr)]);
+  out.push(...promoteOutputs(o));
   if (o.failure) out.push(['error-kind', o.failure.type === 'error' ? o.failure.error.kind : 'package']);
   // Names and paths from the package or the inputs stay one line (`files` is JSON, escaped already).
-  return out.map(([k, v]) => [k, k === 'files' ? v : oneLine(v)]);
+  return out.map(([k, v]) => [k, JSON_OUTPUTS.has(k) ? v : oneLine(v)]);
+}
+
+/** Outputs that are JSON (escaped already). */
+const JSON_OUTPUTS = new Set(['files', 'pruned-versions']);
+
+/** `pruned-versions`: the versions pruning deleted (with prune-dry-run: would delete), oldest first. */
+function prunedJson(pr: PruneReport): string {
+  return JSON.stringify(
+    pr.deleted.map((v) => ({
+      documentVersion: v.documentVersion,
+      ...(v.versionName === undefined ? {} : { versionName: v.versionName }),
+    })),
+  );
+}
+
+/** mode: promote: where the default is after the run and where it was; on a failure, what is known. */
+function promoteOutputs(o: Outcome): [string, string][] {
+  const p = o.promote;
+  if (p) {
+    return [
+      ['document-name', p.documentName],
+      ['default-version', p.after.documentVersion],
+      ['default-version-name', p.after.versionName ?? ''],
+      ['previous-default-version', p.before.documentVersion],
+      ['previous-default-version-name', p.before.versionName ?? ''],
+      ['changed', String(p.changed)],
+    ];
+  }
+  const g = o.promoteProgress;
+  if (!g) return [];
+  const out: [string, string][] = [['document-name', g.documentName]];
+  if (g.before) {
+    out.push(
+      ['previous-default-version', g.before.documentVersion],
+      ['previous-default-version-name', g.before.versionName ?? ''],
+    );
+  }
+  // Before the update was sent nothing moved; after it, the read-back (or its failure) decides.
+  if (!g.updateSent) {
+    if (g.before)
+      out.push(
+        ['default-version', g.before.documentVersion],
+        ['default-version-name', g.before.versionName ?? ''],
+      );
+    out.push(['changed', 'false']);
+  }
+  return out;
 }
 
 /** GitHub shows at most 10 annotations of each level (error, warning, notice) per step, and 50 per job. */

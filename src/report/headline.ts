@@ -34,7 +34,30 @@ export function subject(o: Outcome): string {
   return o.packageDir;
 }
 
-const MODE_WORD = { validate: 'Validate', publish: 'Publish' } as const;
+const MODE_WORD = { validate: 'Validate', publish: 'Publish', promote: 'Promote' } as const;
+
+/** `1.2.0 (document version 7)`, or `document version 7` for a version without a name. */
+export function versionText(v: { documentVersion: string; versionName?: string | undefined }): string {
+  return v.versionName
+    ? `${v.versionName} (document version ${v.documentVersion})`
+    : `document version ${v.documentVersion}`;
+}
+
+/** The short form of the previous default: `1.1.0 (6)`, or `document version 6`. */
+function shortVersion(v: { documentVersion: string; versionName?: string | undefined }): string {
+  return v.versionName ? `${v.versionName} (${v.documentVersion})` : `document version ${v.documentVersion}`;
+}
+
+function promoteHeadline(p: NonNullable<Outcome['promote']>): string {
+  const name = p.documentName;
+  if (!p.changed) {
+    const t = p.target.versionName ?? `document version ${p.target.documentVersion}`;
+    return `${name} ${t} is already the default; nothing changed`;
+  }
+  const was = shortVersion(p.before);
+  if (p.rollback) return `Rolled back ${name} to ${versionText(p.after)}; was ${was}`;
+  return `Promoted ${name} ${versionText(p.after)} to default; was ${was}`;
+}
 
 /** First line of a message, cut to a readable length. */
 export function firstLine(s: string, max = 240): string {
@@ -75,6 +98,7 @@ function rawHeadline(o: Outcome): Headline {
       text: `${verb} failed: ${subject(o)} has ${w} and fail-on-warnings is set${nothing}`,
     };
   }
+  if (o.promote) return { ok: true, text: promoteHeadline(o.promote) };
   const p = o.publish;
   if (p) {
     const doc = `${p.documentName} ${p.versionName}`;

@@ -7,6 +7,8 @@ import type { PreviewRow } from '../package/hosts.js';
 import type { Diagnostic } from '../package/types.js';
 import { countBySeverity, placeText, plural } from './diagnostics.js';
 import { mdCode, mdProse, mdText, mdUrl } from './escape.js';
+import type { PruneReport } from '../aws/progress.js';
+import type { PromoteProgress, PromoteResult } from '../modes/outcome.js';
 import { changeList, headline } from './headline.js';
 import { previewMarkdown } from './preview.js';
 
@@ -196,6 +198,9 @@ export function summaryMarkdown(o: Outcome): string {
     before.push('A re-run resumes from here: what is already in AWS is checked, not done again.', '');
   }
   before.push(...publishSection(o));
+  before.push(...prunedSection(o.publish?.pruned ?? o.progress?.pruned));
+  if (o.promote) before.push(...promoteSection(o.promote));
+  if (o.promoteProgress) before.push(...promoteFailedSection(o.promoteProgress));
   const b = o.build;
   const after = [...filesSection(o)];
   if (b && b.preview.length > 0) after.push(previewSection(b.preview));
@@ -226,4 +231,125 @@ function previewSection(rows: readonly PreviewRow[]): string {
       previewMarkdown(shown) +
       more,
   );
+}
+
+// ---------------------------------------------------------------- promote
+
+const TARGET_SOURCE: Record<PromoteResult['source'], string> = {
+  version: 'the `version` input',
+  recorded: 'rollback: the recorded previous default',
+  history: 'rollback: the version history',
+};
+
+/** The inputs and the AWS CLI command that put the default back where it was before this run. */
+function undoLines(name: string, to: PromoteResult['before']): string[] {
+  const inputs = to.versionName
+    ? ['mode: promote', `name: ${name}`, `version: ${to.versionName}`]
+    : ['mode: promote', `name: ${name}`, 'rollback: true'];
+  return [
+    '### To undo',
+    '',
+    `Run this action with these inputs (the ${to.versionName ? 'version name' : 'rollback record'} of the previous default):`,
+    '',
+    mdFence('yaml', inputs.join('\n')),
+    '',
+    'or with the AWS CLI:',
+    '',
+    mdFence(
+      'sh',
+      `aws ssm update-document-default-version --name ${name} --document-version ${to.documentVersion}`,
+    ),
+    '',
+  ];
+}
+
+/** A fenced block whose fence no line of `body` can close. */
+function mdFence(lang: string, body: string): string {
+  const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${lang}\n${body}\n${fence}`;
+}
+
+/** `` `1.2.0` (document version 7) ``: the name as code, so it shows as it is anywhere. */
+function versionMd(v: PromoteResult['before']): string {
+  const n = `document version ${v.documentVersion}`;
+  return v.versionName ? `${mdCode(v.versionName)} (${n})` : n;
+}
+
+function promoteSection(p: PromoteResult): string[] {
+  const cell = versionMd;
+  const out = [
+    '| | Before | After |',
+    '| --- | --- | --- |',
+    `| Default version of ${mdCode(p.documentName)} | ${cell(p.before)} | ${cell(p.after)}${p.changed ? '' : ' (unchanged)'} |`,
+    '',
+    `Target: ${versionMd(p.target)}, chosen by ${TARGET_SOURCE[p.source]}. ${mdProse(p.reason)}`,
+    '',
+  ];
+  for (const n of p.notices) out.push(`ℹ️ ${mdText(n)}`, '');
+  if (p.changed) {
+    if (p.recorded)
+      out.push(
+        `The previous default is recorded in the document tag ${mdCode('distributor:previous-default', false)}, so ${mdCode('rollback: true', false)} returns to it.`,
+        '',
+      );
+    out.push(...undoLines(p.documentName, p.before));
+  } else out.push('Nothing changed in AWS: no UpdateDocumentDefaultVersion call was made.', '');
+  if (p.consoleUrl) out.push(`[Open in the Systems Manager console](${mdUrl(p.consoleUrl)})`, '');
+  return out;
+}
+
+function promoteFailedSection(g: PromoteProgress): string[] {
+  if (!g.before) return [];
+  const at = versionMd(g.before);
+  const line = g.updateSent
+    ? `The default version of ${mdCode(g.documentName)} was ${at} before this run; the update to ${g.target ? versionMd(g.target) : 'the target'} was sent, so check where it stands now (the message above says what was read back).`
+    : `The default version of ${mdCode(g.documentName)} is still ${at}: nothing was changed.`;
+  return ['### Default version', '', line, ''];
+}
+
+// ---------------------------------------------------------------- pruning (keep-versions)
+
+/** Versions listed per pruning table; the rest are counted. */
+const PRUNED_LISTED = 100;
+
+function prunedSection(pr: PruneReport | undefined): string[] {
+  if (!pr) return [];
+  const name = (v: { documentVersion: string; versionName?: string | undefined }) =>
+    `| ${mdText(v.documentVersion)} | ${v.versionName === undefined ? '—' : mdCode(v.versionName)} |`;
+  const more = (n: number) => (n > PRUNED_LISTED ? [`and ${n - PRUNED_LISTED} more`, ''] : []);
+  const verb = pr.dryRun ? 'Would delete' : 'Deleted';
+  const out = [pr.dryRun ? '### Pruning (dry run: nothing was deleted)' : '### Pruned versions', ''];
+  if (pr.deleted.length === 0)
+    out.push(pr.dryRun ? 'Nothing would be deleted.' : 'No version was deleted.', '');
+  else {
+    out.push(`${verb} ${plural(pr.deleted.length, 'version')}:`, '');
+    out.push('| Document version | Version name |', '| --- | --- |');
+    out.push(...pr.deleted.slice(0, PRUNED_LISTED).map(name), '', ...more(pr.deleted.length));
+  }
+  if (pr.kept.length > 0) {
+    const rows = pr.kept.slice(0, PRUNED_LISTED).map((v) => `${name(v)} ${mdText(v.reason)} |`);
+    out.push(
+      details(
+        `Kept ${plural(pr.kept.length, 'version')}, and why`,
+        [
+          '| Document version | Version name | Kept because |',
+          '| --- | --- | --- |',
+          ...rows,
+          ...(pr.kept.length > PRUNED_LISTED ? ['', `and ${pr.kept.length - PRUNED_LISTED} more`] : []),
+        ].join('\n'),
+      ),
+    );
+  }
+  if (pr.s3Deleted.length > 0) {
+    const keys = pr.s3Deleted.slice(0, PRUNED_LISTED).map((k) => `- ${mdCode(k)}`);
+    if (pr.s3Deleted.length > PRUNED_LISTED) keys.push(`- and ${pr.s3Deleted.length - PRUNED_LISTED} more`);
+    out.push(
+      details(
+        `${pr.dryRun ? 'Would delete' : 'Deleted'} ${plural(pr.s3Deleted.length, 'S3 object')}`,
+        keys.join('\n'),
+      ),
+    );
+  }
+  return out;
 }
