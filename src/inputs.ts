@@ -139,7 +139,21 @@ export interface PublishInputs {
   requestTimeoutSeconds: number;
   /** `keep-versions` and its options; undefined when pruning is off. */
   prune: PruneInputs | undefined;
+  /** `share-with-accounts` / `shared-version` / `unshare-accounts`; undefined when neither list is set. */
+  sharing: SharingInputs | undefined;
 }
+
+export interface SharingInputs {
+  /** 12-digit account ids, and `all` (public) when `share-public` is true. */
+  accounts: string[];
+  /** `$DEFAULT`, `$LATEST`, `$ALL` or a version name. */
+  sharedVersion: string;
+  /** Accounts to stop sharing with (`all`: stop sharing publicly). */
+  unshare: string[];
+}
+
+/** Accounts a private document can be shared with (ModifyDocumentPermission's DocumentPermissionLimit). */
+export const MAX_SHARED_ACCOUNTS = 1000;
 
 export interface PruneInputs {
   /** Versions to keep at most (≥ 1). */
@@ -280,6 +294,54 @@ function readPrune(get: GetInput, problems: string[]): PruneInputs | undefined {
   return { keep: Number(raw), dryRun, s3 };
 }
 
+/** A list of account ids: commas, spaces or newlines between them. */
+function accountList(name: string, raw: string, problems: string[]): string[] {
+  const ids = raw.split(/[\s,]+/).filter((a) => a !== '');
+  const bad = ids.filter((a) => !/^\d{12}$/.test(a) && a.toLowerCase() !== 'all');
+  if (bad.length > 0)
+    problems.push(
+      `\`${name}\` holds ${bad.length === 1 ? 'a value that is not an account id' : `${bad.length} values that are not account ids`}: ${bad.map((b) => `"${oneLine(b)}"`).join(', ')}; each must be 12 digits (or \`all\`).`,
+    );
+  return [...new Set(ids.filter((a) => !bad.includes(a)).map((a) => (/^all$/i.test(a) ? 'all' : a)))];
+}
+
+/** `share-with-accounts` (with `share-public` for `all`), `shared-version` and `unshare-accounts`. */
+function readSharing(get: GetInput, problems: string[]): SharingInputs | undefined {
+  const accounts = accountList('share-with-accounts', get('share-with-accounts'), problems);
+  const unshare = accountList('unshare-accounts', get('unshare-accounts'), problems);
+  const isPublic = parseBool('share-public', get('share-public'), false, problems);
+  const sharedVersion = get('shared-version').trim() || '$DEFAULT';
+  if (
+    !['$DEFAULT', '$LATEST', '$ALL'].includes(sharedVersion) &&
+    (CONTROL.test(sharedVersion) || !VERSION_PATTERN.test(sharedVersion))
+  )
+    problems.push(
+      `\`shared-version\` must be $DEFAULT, $LATEST, $ALL or a version name (1 to 128 letters, digits, "-", "_" or "."); got "${oneLine(sharedVersion)}".`,
+    );
+  if (accounts.includes('all') && !isPublic)
+    problems.push(
+      '`share-with-accounts: all` shares the package publicly, with every AWS account: set `share-public: true` as well to confirm that, or list the account ids.',
+    );
+  if (isPublic && !accounts.includes('all'))
+    problems.push('`share-public: true` has no effect without `share-with-accounts: all`.');
+  const priv = accounts.filter((a) => a !== 'all');
+  if (priv.length > MAX_SHARED_ACCOUNTS)
+    problems.push(
+      `\`share-with-accounts\` lists ${priv.length} accounts; SSM shares a document with at most ${MAX_SHARED_ACCOUNTS} accounts.`,
+    );
+  const both = accounts.filter((a) => unshare.includes(a));
+  if (both.length > 0)
+    problems.push(
+      `${both.join(', ')} ${both.length === 1 ? 'is' : 'are'} in both \`share-with-accounts\` and \`unshare-accounts\`; list each account in one of them.`,
+    );
+  if (accounts.length === 0 && unshare.length === 0) {
+    if (get('shared-version').trim() !== '')
+      problems.push('`shared-version` has no effect without `share-with-accounts`.');
+    return undefined;
+  }
+  return { accounts, sharedVersion, unshare };
+}
+
 function readPublish(
   get: GetInput,
   env: Record<string, string | undefined>,
@@ -308,6 +370,7 @@ function readPublish(
   );
   const { timeoutSeconds, requestTimeoutSeconds } = readTimeouts(get, problems);
   const prune = readPrune(get, problems);
+  const sharing = readSharing(get, problems);
   return {
     bucket,
     prefix,
@@ -319,6 +382,7 @@ function readPublish(
     timeoutSeconds,
     requestTimeoutSeconds,
     prune,
+    sharing,
   };
 }
 

@@ -70,6 +70,7 @@ function awsTarget(p: PublishInputs, env: Record<string, string | undefined>, st
     onExistingVersion: p.onExistingVersion,
     tags: p.tags,
     prune: p.prune,
+    sharing: p.sharing,
     waitTimeoutMs: p.waitTimeoutSeconds * 1000,
     maxPollDelayMs: 10_000,
     requestTimeoutMs: p.requestTimeoutSeconds * 1000,

@@ -34,7 +34,9 @@ export type SsmOp =
   | 'RemoveTagsFromResource'
   | 'ListTagsForResource'
   | 'ListAssociations'
-  | 'DescribeAssociation';
+  | 'DescribeAssociation'
+  | 'ModifyDocumentPermission'
+  | 'DescribeDocumentPermission';
 
 const AFTER_COMMIT: ReadonlySet<SsmFault> = new Set([
   '500-after-commit',
@@ -49,6 +51,7 @@ export const MUTATING_OPS: readonly SsmOp[] = [
   'DeleteDocument',
   'AddTagsToResource',
   'RemoveTagsFromResource',
+  'ModifyDocumentPermission',
 ];
 
 /**
@@ -251,6 +254,10 @@ export interface SsmFake extends FakeControls<SsmFault, SsmOp> {
    */
   seed(name: string, versions: SeedVersion[], o?: { defaultVersion?: string; tags?: Tag[] }): void;
   /** Adds a State Manager association; returns its id. */
+  /** Who a document is shared with: account id (`all` when public) → its SharedDocumentVersion, sorted. */
+  shares(name: string): Record<string, string>;
+  /** Shares a document directly (another writer, without HTTP). */
+  share(name: string, accounts: readonly string[], sharedVersion?: string): void;
   /** Moves a document's default version directly (another writer, without HTTP). */
   setDefaultVersion(name: string, documentVersion: string): void;
   addAssociation(a: AssociationSeed): string;
@@ -296,6 +303,10 @@ export const TEXT = {
   duplicateVersionName:
     'The version name has already been used in this document. Specify a different version name, and then try again.',
   documentLimit: 'You can have at most 500 active SSM documents.',
+  // [M] InvalidPermissionType's and DocumentPermissionLimit's documentation.
+  invalidPermissionType: 'Share is the only supported permission type.',
+  permissionLimit:
+    "The document can't be shared with more Amazon Web Services accounts. You can specify a maximum of 20 accounts per API operation to share a private document. By default, you can share a private document with a maximum of 1,000 accounts and publicly share up to five documents.",
   tooManyUpdates: 'There are concurrent updates for a resource that supports one update at a time.',
   tooManyTags: 'The Targets parameter includes too many tags. Remove one or more tags and try again.',
   invalidResourceId: "The resource ID isn't valid. Verify that you entered the correct ID and try again.",
@@ -372,7 +383,12 @@ const RE = {
   targetType: '^\\/[\\w\\.\\-\\:\\/]*$',
   associationId: '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}',
   tag: '^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$',
+  accountId: '[aA][lL][lL]|[0-9]{12}', // the model's (?i)all|[0-9]{12}
+  sharedDocumentVersion: '([$]LATEST|[$]DEFAULT|[$]ALL)',
 };
+/** Private accounts per document and publicly shared documents per account (DocumentPermissionLimit). */
+const MAX_SHARED_ACCOUNTS = 1000;
+const MAX_PUBLIC_DOCUMENTS = 5;
 const DOCUMENT_TYPES = [
   'Command',
   'Policy',
@@ -694,6 +710,13 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
   };
   const s3 = opts.s3;
   const docs = new Map<string, Doc>();
+  /** Per document: account id (lowercase `all` = public) → SharedDocumentVersion. */
+  const shared = new Map<string, Map<string, string>>();
+  const sharesOf = (name: string) => {
+    let m = shared.get(name);
+    if (!m) shared.set(name, (m = new Map()));
+    return m;
+  };
   const associations = new Map<string, AssociationView & { created: Date }>();
   const locks = new Map<string, Promise<void>>();
   const tokens = new Map<string, { op: string; name: string; after: number }>();
@@ -1291,6 +1314,7 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
         if (documentVersion === undefined && versionName === undefined) {
           for (const v of d.versions.values()) harness.cancel(v.timer);
           docs.delete(d.name);
+          shared.delete(d.name);
           ctx.committed = true;
           return {};
         }
@@ -1303,6 +1327,78 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
         ctx.committed = true;
         return {};
       });
+    },
+
+    ModifyDocumentPermission: async (b, ctx) => {
+      const vs = new Violations();
+      const name = str(b, 'Name');
+      const type = str(b, 'PermissionType');
+      const add = strList(b, 'AccountIdsToAdd');
+      const remove = strList(b, 'AccountIdsToRemove');
+      const version = str(b, 'SharedDocumentVersion');
+      if (vs.required('name', name)) vs.pattern('name', name, RE.documentName);
+      vs.required('permissionType', type);
+      vs.length('accountIdsToAdd', add, undefined, 20);
+      vs.length('accountIdsToRemove', remove, undefined, 20);
+      for (const [i, a] of (add ?? []).entries())
+        vs.pattern(`accountIdsToAdd.${i + 1}.member`, a, RE.accountId);
+      for (const [i, a] of (remove ?? []).entries())
+        vs.pattern(`accountIdsToRemove.${i + 1}.member`, a, RE.accountId);
+      vs.length('sharedDocumentVersion', version, undefined, 8);
+      vs.pattern('sharedDocumentVersion', version, RE.sharedDocumentVersion);
+      vs.throwIfAny();
+      if (type !== 'Share') throw new ApiError('InvalidPermissionType', TEXT.invalidPermissionType);
+      return withLock(name!, () => {
+        const d = needDoc(name!);
+        const m = new Map(sharesOf(d.name));
+        const gone = new Set((remove ?? []).map((a) => a.toLowerCase()));
+        // Remove wins over add.
+        for (const a of add ?? [])
+          if (!gone.has(a.toLowerCase())) m.set(a.toLowerCase(), version ?? '$DEFAULT');
+        for (const a of gone) m.delete(a);
+        if ([...m.keys()].filter((a) => a !== 'all').length > MAX_SHARED_ACCOUNTS)
+          throw new ApiError('DocumentPermissionLimit', TEXT.permissionLimit);
+        const publicNow = [...shared].filter(([n, s]) => n !== d.name && s.has('all')).length;
+        if (m.has('all') && !sharesOf(d.name).has('all') && publicNow >= MAX_PUBLIC_DOCUMENTS)
+          throw new ApiError('DocumentPermissionLimit', TEXT.permissionLimit);
+        shared.set(d.name, m);
+        ctx.committed = true;
+        return {};
+      });
+    },
+
+    DescribeDocumentPermission: (b) => {
+      const vs = new Violations();
+      const name = str(b, 'Name');
+      const type = str(b, 'PermissionType');
+      const maxResults = num(b, 'MaxResults');
+      const nextToken = str(b, 'NextToken');
+      if (vs.required('name', name)) vs.pattern('name', name, RE.documentName);
+      vs.required('permissionType', type);
+      vs.range('maxResults', maxResults, 1, 200);
+      vs.throwIfAny();
+      if (type !== 'Share') throw new ApiError('InvalidPermissionType', TEXT.invalidPermissionType);
+      const d = needDoc(name!);
+      let after = 0;
+      if (nextToken !== undefined) {
+        const t = tokens.get(nextToken);
+        if (t?.op !== 'DescribeDocumentPermission' || t.name !== d.name)
+          throw new ApiError('InvalidNextToken', TEXT.invalidNextToken);
+        after = t.after;
+      }
+      const all = [...sharesOf(d.name)].sort(([x], [y]) => x.localeCompare(y));
+      const limit = maxResults ?? 200;
+      const page = all.slice(after, after + limit);
+      const out: Record<string, unknown> = {
+        AccountIds: page.map(([a]) => a),
+        AccountSharingInfoList: page.map(([a, v]) => ({ AccountId: a, SharedDocumentVersion: v })),
+      };
+      if (all.length > after + limit) {
+        const token = Buffer.from(`${randomUUID()}:${randomUUID()}`).toString('base64');
+        tokens.set(token, { op: 'DescribeDocumentPermission', name: d.name, after: after + limit });
+        out.NextToken = token;
+      }
+      return out;
     },
 
     AddTagsToResource: async (b, ctx) => {
@@ -1692,6 +1788,12 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
       });
       if (!d.versions.has(d.defaultVersion)) throw new Error(`seed: no version ${d.defaultVersion}`);
       docs.set(name, d);
+    },
+    shares: (name) =>
+      Object.fromEntries([...(shared.get(name) ?? [])].sort(([x], [y]) => x.localeCompare(y))),
+    share(name, accounts, sharedVersion = '$DEFAULT') {
+      if (!docs.has(name)) throw new Error(`share: no document ${name}`);
+      for (const a of accounts) sharesOf(name).set(a.toLowerCase(), sharedVersion);
     },
     setDefaultVersion(name, n) {
       findVersion(name, n).d.defaultVersion = n;

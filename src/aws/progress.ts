@@ -18,6 +18,20 @@ export interface PruneReport {
   s3Deleted: string[];
 }
 
+/** What sharing did: the accounts added (or re-sent at another shared version) and removed, and who has access now. */
+export interface SharingReport {
+  added: string[];
+  removed: string[];
+  /** The SharedDocumentVersion sent: `$DEFAULT`, `$LATEST` or `$ALL`. */
+  sharedVersion: string;
+  /** When `shared-version` named a version: its document version. */
+  sharedDocumentVersion?: string | undefined;
+  /** The 12-digit accounts the document is shared with after the run (sorted). */
+  accounts: string[];
+  /** Shared publicly (`all`). */
+  public: boolean;
+}
+
 /** What a publish has changed in AWS so far (the parts of PublishResult known before the end). */
 export interface PublishProgress {
   s3Uri: string | undefined;
@@ -32,6 +46,8 @@ export interface PublishProgress {
   tagsChanged: string[];
   /** keep-versions: what pruning deleted so far (also versions deleted to make room before the upload). */
   pruned?: PruneReport | undefined;
+  /** share-with-accounts / unshare-accounts: what sharing did so far. */
+  sharing?: SharingReport | undefined;
 }
 
 export const noProgress = (): PublishProgress => ({
@@ -52,6 +68,7 @@ export const changedAnything = (p: PublishProgress): boolean =>
   p.versionCreated ||
   p.defaultChanged ||
   p.tagsChanged.length > 0 ||
+  (p.sharing !== undefined && (p.sharing.added.length > 0 || p.sharing.removed.length > 0)) ||
   (p.pruned !== undefined &&
     !p.pruned.dryRun &&
     (p.pruned.deleted.length > 0 || p.pruned.s3Deleted.length > 0));

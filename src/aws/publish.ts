@@ -11,7 +11,13 @@ import { type Created, createVersion } from './create.js';
 import { describeDefault, setDefault } from './default.js';
 import { deleteVersions, type Hold, makeRoom, pruneAfterPublish, type S3Target } from './lifecycle.js';
 import { realSleep, type SdkRetryOptions, type Sleep, type Timing } from './retry.js';
-import { changedAnything, noProgress, type PruneReport, type PublishProgress } from './progress.js';
+import {
+  changedAnything,
+  noProgress,
+  type PruneReport,
+  type PublishProgress,
+  type SharingReport,
+} from './progress.js';
 import {
   holdsAll,
   manifestKey,
@@ -21,6 +27,7 @@ import {
   uploadAll,
   versionPrefix,
 } from './s3.js';
+import { ensureSharing, type SharingOptions } from './sharing.js';
 import { ensureTags } from './tags.js';
 import { verifyStored } from './verify.js';
 import { canonicalJson, getVersion, listVersions, sha256Hex, versionConflict } from './versions.js';
@@ -67,6 +74,8 @@ export interface PublishOptions {
   uploadConcurrency?: number | undefined;
   /** keep-versions / prune-dry-run / prune-s3; undefined: no pruning. */
   prune?: { keep: number; dryRun: boolean; s3: boolean } | undefined;
+  /** share-with-accounts / shared-version / unshare-accounts; undefined: sharing is left as it is. */
+  sharing?: SharingOptions | undefined;
 }
 
 export interface PublishResult {
@@ -102,6 +111,8 @@ export interface PublishResult {
   notices?: string[];
   /** keep-versions: what pruning deleted (or, with prune-dry-run, would delete); undefined without it. */
   pruned?: PruneReport | undefined;
+  /** share-with-accounts / unshare-accounts: what sharing did and who has access now; undefined without them. */
+  sharing?: SharingReport | undefined;
 }
 
 export async function publish(o: PublishOptions): Promise<PublishResult> {
@@ -338,6 +349,17 @@ async function run(o: PublishOptions, clients: Clients, base: StepCtx): Promise<
   progress.defaultVersion = moved
     ? (moved.kept?.documentVersion ?? documentVersion)
     : (await describeDefault(ctx)).defaultVersion;
+  // 6b. Sharing with other accounts (they install by the document ARN), now that the version is Active.
+  if (o.sharing) {
+    progress.sharing = {
+      added: [],
+      removed: [],
+      sharedVersion: o.sharing.sharedVersion,
+      accounts: [],
+      public: false,
+    };
+    await ensureSharing(ctx, o.sharing, progress.sharing);
+  }
   // 7. keep-versions, now that the publish succeeded (a failure here fails the step; the version stays published).
   if (o.prune) {
     const held: Hold[] =
@@ -386,6 +408,7 @@ async function run(o: PublishOptions, clients: Clients, base: StepCtx): Promise<
         : undefined,
     notices,
     ...(progress.pruned ? { pruned: progress.pruned } : {}),
+    ...(progress.sharing ? { sharing: progress.sharing } : {}),
   };
 }
 

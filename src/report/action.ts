@@ -1,7 +1,7 @@
 // An outcome as the runner shows it: step outputs, annotations, log lines, the job summary and the
 // failure message. Pure: main.ts writes what this returns through @actions/core.
 import path from 'node:path';
-import { changedAnything, type PruneReport } from '../aws/progress.js';
+import { changedAnything, type PruneReport, type SharingReport } from '../aws/progress.js';
 import type { Outcome } from '../modes/outcome.js';
 import type { Diagnostic } from '../package/types.js';
 import {
@@ -92,6 +92,8 @@ function outputs(o: Outcome): [string, string][] {
   }
   const pr = o.publish?.pruned ?? partial?.pruned;
   if (pr) out.push(['pruned-versions', prunedJson(pr)]);
+  const sh = o.publish?.sharing;
+  if (sh) out.push(['shared-with', sharedJson(sh)]);
   out.push(...promoteOutputs(o));
   if (o.failure) out.push(['error-kind', o.failure.type === 'error' ? o.failure.error.kind : 'package']);
   // Names and paths from the package or the inputs stay one line (`files` is JSON, escaped already).
@@ -99,7 +101,11 @@ function outputs(o: Outcome): [string, string][] {
 }
 
 /** Outputs that are JSON (escaped already). */
-const JSON_OUTPUTS = new Set(['files', 'pruned-versions']);
+const JSON_OUTPUTS = new Set(['files', 'pruned-versions', 'shared-with']);
+
+/** `shared-with`: the accounts the document is shared with after the run (`all` first when public). */
+const sharedJson = (sh: SharingReport): string =>
+  JSON.stringify([...(sh.public ? ['all'] : []), ...sh.accounts]);
 
 /** `pruned-versions`: the versions pruning deleted (with prune-dry-run: would delete), oldest first. */
 function prunedJson(pr: PruneReport): string {

@@ -129,6 +129,9 @@ export function changeList(o: Outcome): string[] {
       `moved the default version from ${p.previousDefaultVersion || 'none'} to ${p.defaultVersion ?? ''}`,
     );
   if (p.tagsChanged.length > 0) out.push(`set the tags ${p.tagsChanged.join(', ')}`);
+  const sh = p.sharing;
+  if (sh?.added.length) out.push(`shared it with ${plural(sh.added.length, 'account')}`);
+  if (sh?.removed.length) out.push(`stopped sharing it with ${plural(sh.removed.length, 'account')}`);
   return out;
 }
 

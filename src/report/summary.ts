@@ -7,7 +7,7 @@ import type { PreviewRow } from '../package/hosts.js';
 import type { Diagnostic } from '../package/types.js';
 import { countBySeverity, placeText, plural } from './diagnostics.js';
 import { mdCode, mdProse, mdText, mdUrl } from './escape.js';
-import type { PruneReport } from '../aws/progress.js';
+import type { PruneReport, SharingReport } from '../aws/progress.js';
 import type { PromoteProgress, PromoteResult } from '../modes/outcome.js';
 import { changeList, headline } from './headline.js';
 import { previewMarkdown } from './preview.js';
@@ -199,6 +199,7 @@ export function summaryMarkdown(o: Outcome): string {
   }
   before.push(...publishSection(o));
   before.push(...prunedSection(o.publish?.pruned ?? o.progress?.pruned));
+  before.push(...sharingSection(o.publish?.sharing ?? o.progress?.sharing, o.publish?.documentArn));
   if (o.promote) before.push(...promoteSection(o.promote));
   if (o.promoteProgress) before.push(...promoteFailedSection(o.promoteProgress));
   const b = o.build;
@@ -351,5 +352,33 @@ function prunedSection(pr: PruneReport | undefined): string[] {
       ),
     );
   }
+  return out;
+}
+
+// ---------------------------------------------------------------- sharing (share-with-accounts)
+
+/** Accounts listed per sharing line; the rest are counted. */
+const SHARED_LISTED = 50;
+
+function accountsText(ids: readonly string[]): string {
+  const shown = ids.slice(0, SHARED_LISTED).map((a) => mdCode(a, false));
+  return `${shown.join(', ')}${ids.length > SHARED_LISTED ? ` and ${ids.length - SHARED_LISTED} more` : ''}`;
+}
+
+function sharingSection(sh: SharingReport | undefined, arn: string | undefined): string[] {
+  if (!sh) return [];
+  const version = `${mdCode(sh.sharedVersion, false)}${sh.sharedDocumentVersion ? ` (now document version ${mdText(sh.sharedDocumentVersion)})` : ''}`;
+  const out = ['### Sharing', ''];
+  out.push(
+    sh.accounts.length === 0 && !sh.public
+      ? '- Shared with no other account.'
+      : `- Shared (${version}) with ${sh.public ? '**every AWS account (public)**' : ''}${sh.public && sh.accounts.length ? ' and ' : ''}${sh.accounts.length ? `${plural(sh.accounts.length, 'account')}: ${accountsText(sh.accounts)}` : ''}.`,
+  );
+  out.push(
+    sh.added.length ? `- Added by this run: ${accountsText(sh.added)}.` : '- No account added by this run.',
+  );
+  if (sh.removed.length) out.push(`- Removed by this run: ${accountsText(sh.removed)}.`);
+  if (arn) out.push(`- Other accounts install it by the ARN ${mdCode(arn, false)}.`);
+  out.push('');
   return out;
 }
