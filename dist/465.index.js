@@ -11,12 +11,10 @@ export const modules = {
 /* unused harmony exports NAMES_LISTED, said */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(83916);
 /* harmony import */ var _aws_error_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(24931);
-/* harmony import */ var _clients_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(40201);
-/* harmony import */ var _default_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4344);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(22495);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(99580);
-/* harmony import */ var _versions_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(82128);
-
+/* harmony import */ var _default_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4344);
+/* harmony import */ var _session_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(28270);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(99580);
+/* harmony import */ var _versions_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(82128);
 
 
 
@@ -26,50 +24,7 @@ export const modules = {
 /** Version names listed in a not-found message, newest first. */
 const NAMES_LISTED = 20;
 async function promote(o) {
-    const timing = {
-        now: o.now ?? Date.now,
-        sleep: o.sleep ?? _retry_js__WEBPACK_IMPORTED_MODULE_4__/* .realSleep */ .uk,
-        random: o.random ?? Math.random,
-    };
-    const controller = new AbortController();
-    const hint = 'Re-run: promote checks where the default is first. If it needs more time, raise timeout-seconds.';
-    const reached = new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ('timeout', 'The run reached its deadline (timeout-seconds).', { hint });
-    const deadlineError = (last) => {
-        if (last === reached)
-            return reached;
-        const what = last instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ ? last.message : `${(0,_aws_error_js__WEBPACK_IMPORTED_MODULE_1__/* .errorCode */ .CA)(last)}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorText */ .kc)(last)}`;
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ('timeout', `The run reached its deadline (timeout-seconds) while talking to AWS (last error: ${what.replace(/\.$/, '')}).`, { hint, cause: last });
-    };
-    const timer = setTimeout(() => controller.abort(reached), Math.max(o.deadline - timing.now(), 0));
-    const clients = (0,_clients_js__WEBPACK_IMPORTED_MODULE_2__/* .createClients */ .h)({
-        region: o.region,
-        requestTimeoutMs: o.requestTimeoutMs,
-        retry: o.sdkRetry,
-        version: o.actionVersion,
-        env: o.env,
-        timing,
-        signal: controller.signal,
-        log: o.log,
-    });
-    const base = {
-        signal: controller.signal,
-        deadline: o.deadline,
-        timing,
-        log: o.log,
-        deadlineError,
-    };
-    try {
-        return await run(o, { ...base, ssm: clients.ssm, name: o.name });
-    }
-    catch (e) {
-        if (controller.signal.aborted)
-            throw deadlineError(e);
-        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .toActionError */ .ie)(e);
-    }
-    finally {
-        clearTimeout(timer);
-        clients.destroy();
-    }
+    return (0,_session_js__WEBPACK_IMPORTED_MODULE_3__/* .withSession */ .f)(o, 'Re-run: promote checks where the default is first. If it needs more time, raise timeout-seconds.', (clients, ctx) => run(o, { ...ctx, ssm: clients.ssm, name: o.name }));
 }
 const ref = (v) => ({
     documentVersion: v.DocumentVersion ?? '',
@@ -90,14 +45,14 @@ async function run(o, ctx) {
         target: undefined,
         updateSent: false,
     };
-    const versions = await (0,_versions_js__WEBPACK_IMPORTED_MODULE_6__/* .listVersions */ .yO)(ctx);
+    const versions = await (0,_versions_js__WEBPACK_IMPORTED_MODULE_5__/* .listVersions */ .yO)(ctx);
     if (!versions) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ('not-found', `There is no package ${o.name} in ${o.region}.`, {
             hint: 'Check `name` and `region` (or AWS_REGION): promote moves the default of a package that publish created.',
             code: 'InvalidDocument',
         });
     }
-    const current = await (0,_default_js__WEBPACK_IMPORTED_MODULE_3__/* .describeDefault */ .ZA)(ctx);
+    const current = await (0,_default_js__WEBPACK_IMPORTED_MODULE_2__/* .describeDefault */ .ZA)(ctx);
     const before = refOf(current);
     progress.before = before;
     const rollback = 'rollback' in o.target;
@@ -117,7 +72,7 @@ async function run(o, ctx) {
     }
     else {
         progress.updateSent = true;
-        const moved = await (0,_default_js__WEBPACK_IMPORTED_MODULE_3__/* .moveDefault */ .$P)(ctx, ref(target), current);
+        const moved = await (0,_default_js__WEBPACK_IMPORTED_MODULE_2__/* .moveDefault */ .$P)(ctx, ref(target), current);
         after = refOf(moved.after);
         changed = moved.changed;
         recorded = moved.changed && moved.recordProblem === undefined;
@@ -168,10 +123,10 @@ function byName(name, versions, versionName) {
  * version older than the current default. The reason says which and why.
  */
 async function previousDefault(ctx, versions, current) {
-    const record = (0,_default_js__WEBPACK_IMPORTED_MODULE_3__/* .rollbackRecord */ .Ci)(await (0,_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .listTags */ .c)(ctx));
+    const record = (0,_default_js__WEBPACK_IMPORTED_MODULE_2__/* .rollbackRecord */ .Ci)(await (0,_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .listTags */ .c)(ctx));
     let why;
     if (!record)
-        why = `the document has no rollback record (tag ${_default_js__WEBPACK_IMPORTED_MODULE_3__/* .ROLLBACK_TAGS */ .Xc.previous})`;
+        why = `the document has no rollback record (tag ${_default_js__WEBPACK_IMPORTED_MODULE_2__/* .ROLLBACK_TAGS */ .Xc.previous})`;
     else if (record.setTo !== undefined && record.setTo !== current.defaultVersion)
         why = `the rollback record is stale: it was written when document version ${record.setTo} became the default, and the default is ${current.defaultVersion} now (moved by something else)`;
     else if (record.previous.documentVersion === current.defaultVersion)
@@ -182,7 +137,7 @@ async function previousDefault(ctx, versions, current) {
             return {
                 version: v,
                 source: 'recorded',
-                reason: `Rollback: the previous default, recorded (tag ${_default_js__WEBPACK_IMPORTED_MODULE_3__/* .ROLLBACK_TAGS */ .Xc.previous}) when document version ${current.defaultVersion} became the default.`,
+                reason: `Rollback: the previous default, recorded (tag ${_default_js__WEBPACK_IMPORTED_MODULE_2__/* .ROLLBACK_TAGS */ .Xc.previous}) when document version ${current.defaultVersion} became the default.`,
             };
         why = `the recorded previous default (document version ${record.previous.documentVersion}${record.previous.versionName ? `, ${record.previous.versionName}` : ''}) no longer exists`;
     }

@@ -17,8 +17,6 @@ var dist_cjs = __webpack_require__(71695);
 var errors = __webpack_require__(83916);
 // EXTERNAL MODULE: ./src/aws/aws-error.ts
 var aws_error = __webpack_require__(24931);
-// EXTERNAL MODULE: ./src/aws/clients.ts
-var aws_clients = __webpack_require__(40201);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ssm/dist-cjs/index.js
 var client_ssm_dist_cjs = __webpack_require__(34736);
 // EXTERNAL MODULE: ./src/aws/context.ts
@@ -697,6 +695,8 @@ async function pruneAfterPublish(ctx, input, report) {
     await deleteVersions(ctx, plan.delete, report, input.s3);
 }
 
+// EXTERNAL MODULE: ./src/aws/session.ts + 1 modules
+var session = __webpack_require__(28270);
 // EXTERNAL MODULE: ./src/aws/progress.ts
 var aws_progress = __webpack_require__(82830);
 ;// CONCATENATED MODULE: ./src/aws/sharing.ts
@@ -941,54 +941,8 @@ function failedVersion(ctx, documentVersion, versionName, info, place) {
 
 
 
-
 async function publish(o) {
-    const timing = {
-        now: o.now ?? Date.now,
-        sleep: o.sleep ?? retry/* realSleep */.uk,
-        random: o.random ?? Math.random,
-    };
-    const controller = new AbortController();
-    const deadlineHint = 'Re-run: publishing resumes where it stopped. If the run needs more time, raise timeout-seconds.';
-    const reached = new errors/* ActionError */.lZ('timeout', 'The run reached its deadline (timeout-seconds).', {
-        hint: deadlineHint,
-    });
-    const deadlineError = (last) => {
-        if (last === reached)
-            return reached;
-        const what = last instanceof errors/* ActionError */.lZ ? last.message : `${(0,aws_error/* errorCode */.CA)(last)}: ${(0,errors/* errorText */.kc)(last)}`;
-        return new errors/* ActionError */.lZ('timeout', `The run reached its deadline (timeout-seconds) while talking to AWS (last error: ${what.replace(/\.$/, '')}).`, { hint: deadlineHint, code: last instanceof errors/* ActionError */.lZ ? last.code : (0,aws_error/* errorCode */.CA)(last), cause: last });
-    };
-    const timer = setTimeout(() => controller.abort(reached), Math.max(o.deadline - timing.now(), 0));
-    const clients = (0,aws_clients/* createClients */.h)({
-        region: o.region,
-        requestTimeoutMs: o.requestTimeoutMs,
-        retry: o.sdkRetry,
-        version: o.actionVersion,
-        env: o.env,
-        timing,
-        signal: controller.signal,
-        log: o.log,
-    });
-    const base = {
-        signal: controller.signal,
-        deadline: o.deadline,
-        timing,
-        log: o.log,
-        deadlineError,
-    };
-    try {
-        return await run(o, clients, base);
-    }
-    catch (e) {
-        if (controller.signal.aborted)
-            throw deadlineError(e);
-        throw (0,errors/* toActionError */.ie)(e);
-    }
-    finally {
-        clearTimeout(timer);
-        clients.destroy();
-    }
+    return (0,session/* withSession */.f)(o, 'Re-run: publishing resumes where it stopped. If the run needs more time, raise timeout-seconds.', (clients, ctx) => run(o, clients, ctx));
 }
 /** Who are we? Also gives the document ARN; needs no permission, so a failure is about credentials or the endpoint. */
 async function whoAmI(o, sts, ctx) {

@@ -2,10 +2,9 @@
 // or for a rollback the previous default this action recorded, else the version history), refuse one
 // that is not Active, move the default, read it back and record where it was. SSM only: no S3, no STS.
 import type { DocumentVersionInfo } from '@aws-sdk/client-ssm';
-import { ActionError, errorText, toActionError } from '../errors.js';
-import { errorCode, serverText } from './aws-error.js';
-import { createClients } from './clients.js';
-import type { SsmCtx, StepCtx } from './context.js';
+import { ActionError } from '../errors.js';
+import { serverText } from './aws-error.js';
+import type { SsmCtx } from './context.js';
 import {
   type DefaultInfo,
   describeDefault,
@@ -14,26 +13,15 @@ import {
   rollbackRecord,
   type VersionRef,
 } from './default.js';
-import { realSleep, type SdkRetryOptions, type Sleep, type Timing } from './retry.js';
+import { type SessionOptions, withSession } from './session.js';
 import { listTags } from './tags.js';
 import { listVersions } from './versions.js';
 
 export type { VersionRef } from './default.js';
 
-export interface PromoteOptions {
+export interface PromoteOptions extends SessionOptions {
   name: string;
   target: { versionName: string } | { rollback: true };
-  region: string;
-  requestTimeoutMs: number;
-  /** Absolute time (ms since the epoch, on `now`) the whole run must end by. */
-  deadline: number;
-  actionVersion: string;
-  env: Record<string, string | undefined>;
-  log: (line: string) => void;
-  now?: (() => number) | undefined;
-  sleep?: Sleep | undefined;
-  random?: (() => number) | undefined;
-  sdkRetry?: Partial<SdkRetryOptions> | undefined;
   /** Filled in as the run learns and changes things, so a failure still says where the default stood. */
   progress?: PromoteProgress | undefined;
 }
@@ -74,51 +62,11 @@ export interface PromoteProgress {
 export const NAMES_LISTED = 20;
 
 export async function promote(o: PromoteOptions): Promise<PromoteResult> {
-  const timing: Timing = {
-    now: o.now ?? Date.now,
-    sleep: o.sleep ?? realSleep,
-    random: o.random ?? Math.random,
-  };
-  const controller = new AbortController();
-  const hint =
-    'Re-run: promote checks where the default is first. If it needs more time, raise timeout-seconds.';
-  const reached = new ActionError('timeout', 'The run reached its deadline (timeout-seconds).', { hint });
-  const deadlineError = (last: unknown): ActionError => {
-    if (last === reached) return reached;
-    const what = last instanceof ActionError ? last.message : `${errorCode(last)}: ${errorText(last)}`;
-    return new ActionError(
-      'timeout',
-      `The run reached its deadline (timeout-seconds) while talking to AWS (last error: ${what.replace(/\.$/, '')}).`,
-      { hint, cause: last },
-    );
-  };
-  const timer = setTimeout(() => controller.abort(reached), Math.max(o.deadline - timing.now(), 0));
-  const clients = createClients({
-    region: o.region,
-    requestTimeoutMs: o.requestTimeoutMs,
-    retry: o.sdkRetry,
-    version: o.actionVersion,
-    env: o.env,
-    timing,
-    signal: controller.signal,
-    log: o.log,
-  });
-  const base: StepCtx = {
-    signal: controller.signal,
-    deadline: o.deadline,
-    timing,
-    log: o.log,
-    deadlineError,
-  };
-  try {
-    return await run(o, { ...base, ssm: clients.ssm, name: o.name });
-  } catch (e) {
-    if (controller.signal.aborted) throw deadlineError(e);
-    throw toActionError(e);
-  } finally {
-    clearTimeout(timer);
-    clients.destroy();
-  }
+  return withSession(
+    o,
+    'Re-run: promote checks where the default is first. If it needs more time, raise timeout-seconds.',
+    (clients, ctx) => run(o, { ...ctx, ssm: clients.ssm, name: o.name }),
+  );
 }
 
 const ref = (v: DocumentVersionInfo): VersionRef => ({

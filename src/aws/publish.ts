@@ -2,15 +2,15 @@
 // the idempotency key: our version with our manifest is success, another manifest a conflict.
 import type { DocumentVersionInfo, Tag } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
-import { ActionError, errorText, toActionError } from '../errors.js';
+import { ActionError } from '../errors.js';
 import type { BuiltFile } from '../package/types.js';
-import { awsError, errorCode } from './aws-error.js';
-import { type Clients, createClients } from './clients.js';
+import { awsError } from './aws-error.js';
+import type { Clients } from './clients.js';
 import type { SsmCtx, StepCtx } from './context.js';
 import { type Created, createVersion } from './create.js';
 import { describeDefault, setDefault } from './default.js';
 import { deleteVersions, type Hold, makeRoom, pruneAfterPublish, type S3Target } from './lifecycle.js';
-import { realSleep, type SdkRetryOptions, type Sleep, type Timing } from './retry.js';
+import { type SessionOptions, withSession } from './session.js';
 import {
   changedAnything,
   noProgress,
@@ -35,7 +35,7 @@ import { type FailedPlace, failedVersion, waitForVersion } from './wait.js';
 
 export type { PublishProgress } from './progress.js';
 
-export interface PublishOptions {
+export interface PublishOptions extends SessionOptions {
   name: string;
   version: string;
   /** The built ZIPs (manifest.json is uploaded too, after them, outside their folder). */
@@ -44,7 +44,6 @@ export interface PublishOptions {
   manifestBytes: Buffer;
   bucket: string;
   prefix: string;
-  region: string;
   setDefault: boolean;
   onExistingVersion: 'skip-if-identical' | 'fail';
   tags: Tag[];
@@ -54,20 +53,6 @@ export interface PublishOptions {
   maxPollDelayMs: number;
   /** Timeout of each request (uploads get 1 ms more per KiB). */
   requestTimeoutMs: number;
-  /** Absolute time (ms since the epoch, on `now`) the whole run must end by. */
-  deadline: number;
-  actionVersion: string;
-  env: Record<string, string | undefined>;
-  /** Progress lines (this module never prints by itself). */
-  log: (line: string) => void;
-  /** The clock for the deadline, the wait and every retry (default `Date.now`). */
-  now?: (() => number) | undefined;
-  /** How the wait and every retry pause (default: a real timer). */
-  sleep?: Sleep | undefined;
-  /** Jitter source in [0, 1) for the retries (default `Math.random`). */
-  random?: (() => number) | undefined;
-  /** The SDK's own retries of throttled and transient failures (default: 3 attempts, the SDK's backoff). */
-  sdkRetry?: Partial<SdkRetryOptions> | undefined;
   /** Filled in as AWS changes, so that a run that fails part-way still says what it changed. */
   progress?: PublishProgress | undefined;
   /** ZIPs uploaded at a time (default 4). */
@@ -116,53 +101,11 @@ export interface PublishResult {
 }
 
 export async function publish(o: PublishOptions): Promise<PublishResult> {
-  const timing: Timing = {
-    now: o.now ?? Date.now,
-    sleep: o.sleep ?? realSleep,
-    random: o.random ?? Math.random,
-  };
-  const controller = new AbortController();
-  const deadlineHint =
-    'Re-run: publishing resumes where it stopped. If the run needs more time, raise timeout-seconds.';
-  const reached = new ActionError('timeout', 'The run reached its deadline (timeout-seconds).', {
-    hint: deadlineHint,
-  });
-  const deadlineError = (last: unknown): ActionError => {
-    if (last === reached) return reached;
-    const what = last instanceof ActionError ? last.message : `${errorCode(last)}: ${errorText(last)}`;
-    return new ActionError(
-      'timeout',
-      `The run reached its deadline (timeout-seconds) while talking to AWS (last error: ${what.replace(/\.$/, '')}).`,
-      { hint: deadlineHint, code: last instanceof ActionError ? last.code : errorCode(last), cause: last },
-    );
-  };
-  const timer = setTimeout(() => controller.abort(reached), Math.max(o.deadline - timing.now(), 0));
-  const clients = createClients({
-    region: o.region,
-    requestTimeoutMs: o.requestTimeoutMs,
-    retry: o.sdkRetry,
-    version: o.actionVersion,
-    env: o.env,
-    timing,
-    signal: controller.signal,
-    log: o.log,
-  });
-  const base: StepCtx = {
-    signal: controller.signal,
-    deadline: o.deadline,
-    timing,
-    log: o.log,
-    deadlineError,
-  };
-  try {
-    return await run(o, clients, base);
-  } catch (e) {
-    if (controller.signal.aborted) throw deadlineError(e);
-    throw toActionError(e);
-  } finally {
-    clearTimeout(timer);
-    clients.destroy();
-  }
+  return withSession(
+    o,
+    'Re-run: publishing resumes where it stopped. If the run needs more time, raise timeout-seconds.',
+    (clients, ctx) => run(o, clients, ctx),
+  );
 }
 
 interface Identity {
