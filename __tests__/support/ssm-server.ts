@@ -17,6 +17,26 @@ import type http from 'node:http';
 import { type FakeControls, Harness, idMaker, readBody, resetConnection } from './fake-http.js';
 import { sha256 as sha256hex } from './hash.js';
 import type { S3Fake } from './s3-server.js';
+import { type CommandControls, type CommandOp, commandService } from './ssm-commands.js';
+import { Fleet } from './ssm-fleet.js';
+import type { AssociationState, SsmParts } from './ssm-parts.js';
+import { type RolloutControls, type RolloutOp, rolloutService } from './ssm-rollout.js';
+import {
+  ApiError,
+  type Body,
+  bool,
+  type Handler,
+  type OpCtx,
+  epoch,
+  fmt,
+  fullMatch,
+  list,
+  num,
+  str,
+  strList,
+  struct,
+  Violations,
+} from './ssm-wire.js';
 
 // ====================================================================== types
 
@@ -36,7 +56,9 @@ export type SsmOp =
   | 'ListAssociations'
   | 'DescribeAssociation'
   | 'ModifyDocumentPermission'
-  | 'DescribeDocumentPermission';
+  | 'DescribeDocumentPermission'
+  | RolloutOp
+  | CommandOp;
 
 const AFTER_COMMIT: ReadonlySet<SsmFault> = new Set([
   '500-after-commit',
@@ -52,6 +74,8 @@ export const MUTATING_OPS: readonly SsmOp[] = [
   'AddTagsToResource',
   'RemoveTagsFromResource',
   'ModifyDocumentPermission',
+  'StartAssociationsOnce',
+  'SendCommand',
 ];
 
 /**
@@ -218,6 +242,8 @@ export interface SsmOptions {
    * sha256), without the ZIP checks.
    */
   sourceUrlAttaches?: 'manifest-files' | 'every-object';
+  /** The managed instances (default: none). */
+  fleet?: Fleet;
 }
 
 export interface SsmConfig {
@@ -236,8 +262,10 @@ export interface SsmConfig {
   sourceUrlAttaches: 'manifest-files' | 'every-object';
 }
 
-export interface SsmFake extends FakeControls<SsmFault, SsmOp> {
+export interface SsmFake extends FakeControls<SsmFault, SsmOp>, RolloutControls, CommandControls {
   readonly region: string;
+  /** The managed instances association and Run Command targets resolve to, and their scripted outcomes. */
+  readonly fleet: Fleet;
   readonly accountId: string;
   /** Live settings; changes apply to later calls (a new statusDelayMs applies to versions created afterwards). */
   readonly config: SsmConfig;
@@ -437,112 +465,6 @@ const RESERVED_PREFIXES = ['aws', 'amazon', 'amzn'];
 const MAX_CONTENT_BYTES = 64 * 1024;
 const MAX_TAGS = 50;
 
-/** Java-style full match of a model pattern (the service's validator matches the whole value). */
-const fullMatch = (re: string, v: string) =>
-  new RegExp(`^(?:${re})$`, re.includes('\\p{') ? 'u' : '').test(v);
-
-class ApiError extends Error {
-  readonly code: string;
-  readonly status: number;
-  constructor(code: string, message: string, status = 400) {
-    super(message);
-    this.code = code;
-    this.status = status;
-  }
-}
-
-/** Collects constraint violations and reports them in the service's `N validation errors detected: …` form. */
-class Violations {
-  private readonly list: string[] = [];
-
-  private add(path: string, value: unknown, constraint: string) {
-    const shown = value === undefined || value === null ? 'null' : `'${fmt(value)}'`;
-    this.list.push(`Value ${shown} at '${path}' failed to satisfy constraint: Member must ${constraint}`);
-  }
-  required(path: string, v: unknown): boolean {
-    if (v === undefined) {
-      this.add(path, v, 'not be null');
-      return false;
-    }
-    return true;
-  }
-  pattern(path: string, v: string | undefined, re: string) {
-    if (v !== undefined && !fullMatch(re, v)) this.add(path, v, `satisfy regular expression pattern: ${re}`);
-  }
-  length(path: string, v: string | unknown[] | undefined, min: number | undefined, max: number | undefined) {
-    if (v === undefined) return;
-    const n = typeof v === 'string' ? [...v].length : v.length;
-    if (min !== undefined && n < min) this.add(path, v, `have length greater than or equal to ${min}`);
-    if (max !== undefined && n > max) this.add(path, v, `have length less than or equal to ${max}`);
-  }
-  range(path: string, v: number | undefined, min: number, max: number) {
-    if (v === undefined) return;
-    if (v < min) this.add(path, v, `have value greater than or equal to ${min}`);
-    if (v > max) this.add(path, v, `have value less than or equal to ${max}`);
-  }
-  oneOf(path: string, v: string | undefined, values: readonly string[]) {
-    if (v !== undefined && !values.includes(v))
-      this.add(path, v, `satisfy enum value set: [${values.join(', ')}]`);
-  }
-  throwIfAny() {
-    const n = this.list.length;
-    if (n)
-      throw new ApiError(
-        'ValidationException',
-        `${n} validation error${n > 1 ? 's' : ''} detected: ${this.list.join('; ')}`,
-      );
-  }
-}
-
-function fmt(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(fmt).join(', ')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.entries(v)
-      .map(([k, x]) => `${k}: ${fmt(x)}`)
-      .join(', ')}}`;
-  }
-  return String(v);
-}
-
-// Typed readers over the request body: absent/null → undefined, a wrong JSON type → SerializationException.
-type Body = Record<string, unknown>;
-const serialization = (member: string, want: string) =>
-  new ApiError('SerializationException', `Unexpected value type for member ${member}: expected ${want}`);
-function str(b: Body, k: string): string | undefined {
-  const v = b[k];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw serialization(k, 'string');
-  return v;
-}
-function num(b: Body, k: string): number | undefined {
-  const v = b[k];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw serialization(k, 'integer');
-  return v;
-}
-function bool(b: Body, k: string): boolean | undefined {
-  const v = b[k];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'boolean') throw serialization(k, 'boolean');
-  return v;
-}
-function list<T>(b: Body, k: string, item: (v: unknown, i: number) => T): T[] | undefined {
-  const v = b[k];
-  if (v === undefined || v === null) return undefined;
-  if (!Array.isArray(v)) throw serialization(k, 'list');
-  return v.map(item);
-}
-function struct(v: unknown, member: string): Body {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw serialization(member, 'structure');
-  return v as Body;
-}
-function strList(b: Body, k: string): string[] | undefined {
-  return list(b, k, (v) => {
-    if (typeof v !== 'string') throw serialization(k, 'list of strings');
-    return v;
-  });
-}
-
 // ====================================================================== ZIP inspection
 
 /** Names of the entries in a ZIP's central directory, or undefined when it is not a readable ZIP. */
@@ -639,8 +561,6 @@ interface Manifest {
   files: Map<string, { sha256: string | undefined }>;
 }
 
-const epoch = (d: Date) => Math.round(d.getTime()) / 1000;
-
 /** Parses and checks a Package manifest; throws InvalidDocumentContent. */
 function checkManifest(content: string): Manifest {
   let doc: unknown;
@@ -717,7 +637,8 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
     if (!m) shared.set(name, (m = new Map()));
     return m;
   };
-  const associations = new Map<string, AssociationView & { created: Date }>();
+  const associations = new Map<string, AssociationState>();
+  const fleet = opts.fleet ?? new Fleet();
   const locks = new Map<string, Promise<void>>();
   const tokens = new Map<string, { op: string; name: string; after: number }>();
   const log: SsmCall[] = [];
@@ -1109,8 +1030,26 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
 
   // ------------------------------------------------------------ operations
 
-  type Ctx = { committed: boolean };
-  type Handler = (b: Body, ctx: Ctx) => Promise<Record<string, unknown>> | Record<string, unknown>;
+  type Ctx = OpCtx;
+  const parts: SsmParts = {
+    region,
+    accountId,
+    associations,
+    fleet,
+    nameOf,
+    packageVersion: (name, version) => {
+      const d = docs.get(name);
+      if (!d) return undefined;
+      const v = version
+        ? [...d.versions.values()].find((x) => x.versionName === version)
+        : d.versions.get(d.defaultVersion);
+      settleDue();
+      return v && { documentVersion: v.documentVersion, versionName: v.versionName, status: v.status };
+    },
+    tokens,
+  };
+  const rollout = rolloutService(parts);
+  const commands = commandService(parts);
 
   const ops: Record<SsmOp, Handler> = {
     CreateDocument: async (b, ctx) => {
@@ -1522,6 +1461,8 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
       if (a.scheduleExpression !== undefined) out.ScheduleExpression = a.scheduleExpression;
       return { AssociationDescription: out };
     },
+    ...rollout.ops,
+    ...commands.ops,
   };
 
   // ------------------------------------------------------------ HTTP
@@ -1715,6 +1656,9 @@ export async function startSsm(opts: SsmOptions = {}): Promise<SsmFake> {
   const own: Omit<SsmFake, keyof FakeControls<SsmFault>> = {
     region,
     accountId,
+    fleet,
+    ...rollout.controls,
+    ...commands.controls,
     config,
     documents: () => {
       settleDue();

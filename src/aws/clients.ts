@@ -28,6 +28,11 @@ export interface ClientOptions {
 
 export interface Clients {
   ssm: SSMClient;
+  /**
+   * SSM without the SDK's retries, for calls that are not safe to repeat blindly (StartAssociationsOnce,
+   * SendCommand): a lost answer may mean the call took effect, so the caller checks before it tries again.
+   */
+  ssmOnce: SSMClient;
   s3: S3Client;
   sts: STSClient;
   region: string;
@@ -62,17 +67,24 @@ export function createClients(o: ClientOptions): Clients {
     logger,
   });
   const ssm = new SSMClient(common());
+  const ssmOnce = new SSMClient({
+    ...common(),
+    maxAttempts: 1,
+    retryStrategy: new SdkRetryStrategy({ ...retry, attempts: 1 }, o.timing, o.signal),
+  });
   // A custom S3 endpoint (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL: MinIO, LocalStack, ...) is addressed path-style.
   const customS3 = Boolean(o.env.AWS_ENDPOINT_URL_S3 || o.env.AWS_ENDPOINT_URL);
   const s3 = new S3Client({ ...common(), forcePathStyle: customS3 });
   const sts = new STSClient(common());
   return {
     ssm,
+    ssmOnce,
     s3,
     sts,
     region: o.region,
     destroy() {
       ssm.destroy();
+      ssmOnce.destroy();
       s3.destroy();
       sts.destroy();
     },

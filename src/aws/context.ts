@@ -49,3 +49,11 @@ export function whileBusy<T>(ctx: SsmCtx, call: AwsCall, fn: () => Promise<T>): 
     onDeadline: ctx.deadlineError,
   });
 }
+
+/** Steps that send calls SSM must not repeat blindly (StartAssociationsOnce, SendCommand). */
+export interface RolloutCtx extends SsmCtx {
+  /** The SSM client without SDK retries (see Clients.ssmOnce). */
+  ssmOnce: SSMClient;
+  /** The document ARN (what associations and commands may name instead of the name). */
+  documentArn: string;
+}
