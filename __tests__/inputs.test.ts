@@ -84,6 +84,7 @@ describe('parsePublish / parseAll', () => {
       waitTimeoutSeconds: 600,
       timeoutSeconds: 1800,
       requestTimeoutSeconds: 30,
+      release: { canary: undefined, rollout: undefined, regions: undefined, maxParallelRegions: 4 },
     });
   });
   it('reports the problems of common and publish inputs together', () => {
@@ -129,6 +130,7 @@ describe('parsePublish / parseAll', () => {
       region: 'eu-west-1',
       timeoutSeconds: 1800,
       requestTimeoutSeconds: 30,
+      release: { canary: undefined, rollout: undefined, regions: undefined, maxParallelRegions: 4 },
     });
     expect(byName.publish).toBeUndefined();
     const back = parseAll(getter({ mode: 'promote', name: 'Acme', rollback: 'true' }), env);

@@ -12,9 +12,13 @@ export const modules = {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(83916);
 /* harmony import */ var _aws_error_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(24931);
 /* harmony import */ var _default_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4344);
-/* harmony import */ var _session_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(28270);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(99580);
-/* harmony import */ var _versions_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(82128);
+/* harmony import */ var _identity_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(16367);
+/* harmony import */ var _release_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(91479);
+/* harmony import */ var _session_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(28270);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(99580);
+/* harmony import */ var _versions_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(82128);
+
+
 
 
 
@@ -24,7 +28,7 @@ export const modules = {
 /** Version names listed in a not-found message, newest first. */
 const NAMES_LISTED = 20;
 async function promote(o) {
-    return (0,_session_js__WEBPACK_IMPORTED_MODULE_3__/* .withSession */ .f)(o, 'Re-run: promote checks where the default is first. If it needs more time, raise timeout-seconds.', (clients, ctx) => run(o, { ...ctx, ssm: clients.ssm, name: o.name }));
+    return (0,_session_js__WEBPACK_IMPORTED_MODULE_5__/* .withSession */ .f)(o, 'Re-run: promote checks where the default is first. If it needs more time, raise timeout-seconds.', (clients, ctx) => run(o, { ...ctx, ssm: clients.ssm, name: o.name }, clients));
 }
 const ref = (v) => ({
     documentVersion: v.DocumentVersion ?? '',
@@ -38,14 +42,14 @@ const refOf = (d) => ({
 const said = (v) => v.versionName
     ? `${v.versionName} (document version ${v.documentVersion})`
     : `document version ${v.documentVersion}`;
-async function run(o, ctx) {
+async function run(o, ctx, clients) {
     const progress = o.progress ?? {
         documentName: o.name,
         before: undefined,
         target: undefined,
         updateSent: false,
     };
-    const versions = await (0,_versions_js__WEBPACK_IMPORTED_MODULE_5__/* .listVersions */ .yO)(ctx);
+    const versions = await (0,_versions_js__WEBPACK_IMPORTED_MODULE_7__/* .listVersions */ .yO)(ctx);
     if (!versions) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ('not-found', `There is no package ${o.name} in ${o.region}.`, {
             hint: 'Check `name` and `region` (or AWS_REGION): promote moves the default of a package that publish created.',
@@ -64,10 +68,29 @@ async function run(o, ctx) {
     o.log(`Target: ${said(ref(target))}. ${chosen.reason}`);
     refuseInactive(o.name, target);
     const notices = [];
+    // The document ARN only when a release step needs it (associations may name the package by it).
+    const rctx = o.canary || o.rollout
+        ? {
+            ...ctx,
+            ssmOnce: clients.ssmOnce,
+            documentArn: (await (0,_identity_js__WEBPACK_IMPORTED_MODULE_3__/* .whoAmI */ .W)(clients.sts, ctx, o.region, o.name)).arn,
+        }
+        : undefined;
+    const isDefault = before.documentVersion === target.DocumentVersion;
+    if (o.canary && rctx) {
+        if (isDefault)
+            notices.push(`canary-targets: ${said(ref(target))} is already the default version, so the canary group was not run; the associations that follow the default install it already.`);
+        else if (!target.VersionName)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ('input', `${said(ref(target))} has no version name, and AWS-ConfigureAWSPackage installs a pinned version by its name; the canary group was not run and the default was not changed.`, {
+                hint: 'Promote a version published with a version name (publish always gives one), or remove canary-targets.',
+            });
+        else
+            await (0,_release_js__WEBPACK_IMPORTED_MODULE_4__/* .canaryStep */ .p3)(rctx, o.canary, { versionName: target.VersionName, documentVersion: target.DocumentVersion ?? '' }, progress);
+    }
     let after = before;
     let changed = false;
     let recorded = false;
-    if (before.documentVersion === target.DocumentVersion) {
+    if (isDefault) {
         o.log(`${said(ref(target))} is already the default version of ${o.name}: nothing to change.`);
     }
     else {
@@ -79,6 +102,8 @@ async function run(o, ctx) {
         if (moved.recordProblem)
             notices.push(moved.recordProblem);
     }
+    if (o.rollout && rctx)
+        await (0,_release_js__WEBPACK_IMPORTED_MODULE_4__/* .rolloutStep */ .Ab)(rctx, o.rollout, progress);
     return {
         documentName: o.name,
         rollback,
@@ -91,6 +116,8 @@ async function run(o, ctx) {
         recorded,
         notices,
         consoleUrl: consoleUrl(o.name, o.region),
+        ...(progress.canary ? { canary: progress.canary } : {}),
+        ...(progress.rollout ? { rollout: progress.rollout } : {}),
     };
 }
 function consoleUrl(name, region) {
@@ -123,7 +150,7 @@ function byName(name, versions, versionName) {
  * version older than the current default. The reason says which and why.
  */
 async function previousDefault(ctx, versions, current) {
-    const record = (0,_default_js__WEBPACK_IMPORTED_MODULE_2__/* .rollbackRecord */ .Ci)(await (0,_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .listTags */ .c)(ctx));
+    const record = (0,_default_js__WEBPACK_IMPORTED_MODULE_2__/* .rollbackRecord */ .Ci)(await (0,_tags_js__WEBPACK_IMPORTED_MODULE_6__/* .listTags */ .c)(ctx));
     let why;
     if (!record)
         why = `the document has no rollback record (tag ${_default_js__WEBPACK_IMPORTED_MODULE_2__/* .ROLLBACK_TAGS */ .Xc.previous})`;

@@ -14,6 +14,8 @@
  * - `conflict`: AWS holds something else under the same name (version, object, default moved by another writer).
  * - `limit`: a service quota is reached (version count, size).
  * - `service`: the service reported a failure of its own (a version that ended Failed, with StatusInformation).
+ * - `rollout`: instances failed to install the package (the canary group, or more targets than
+ *   max-failed-targets allows in the association rollout).
  * - `internal`: a bug in this tool; never the user's fault.
  */
 export const ERROR_KINDS = [
@@ -28,6 +30,7 @@ export const ERROR_KINDS = [
   'conflict',
   'limit',
   'service',
+  'rollout',
   'internal',
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];

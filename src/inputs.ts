@@ -4,6 +4,8 @@ import { didYouMean } from './package/source/suggest.js';
 import { oneLine } from './text.js';
 import { ActionError } from './errors.js';
 import { artifactNameProblem } from './github/artifact.js';
+import { type ReleaseInputs, readRelease } from './inputs-release.js';
+import { invalidRegionBuckets } from './modes/regions.js';
 import { NAME_PATTERN, VERSION_PATTERN } from './package/rules/names.js';
 
 export const MODES = ['validate', 'publish', 'promote'] as const;
@@ -141,6 +143,8 @@ export interface PublishInputs {
   prune: PruneInputs | undefined;
   /** `share-with-accounts` / `shared-version` / `unshare-accounts`; undefined when neither list is set. */
   sharing: SharingInputs | undefined;
+  /** The canary group, the association rollout and the regions. */
+  release: ReleaseInputs;
 }
 
 export interface SharingInputs {
@@ -173,6 +177,8 @@ export interface PromoteInputs {
   region: string;
   timeoutSeconds: number;
   requestTimeoutSeconds: number;
+  /** The canary group, the association rollout and the regions. */
+  release: ReleaseInputs;
 }
 
 /** What SSM allows in a tag (letters, separators, digits, `_.:/=+-@`), less the line and paragraph separators. */
@@ -245,7 +251,14 @@ function checkPrefix(prefix: string, problems: string[]): void {
     problems.push('`s3-prefix` may not contain . or .. segments.');
 }
 
-function readRegion(get: GetInput, env: Record<string, string | undefined>, problems: string[]): string {
+function readRegion(
+  get: GetInput,
+  env: Record<string, string | undefined>,
+  problems: string[],
+  regions: string[] | undefined,
+): string {
+  // With `regions`, each run gets its region from the list (the first one stands for the rest in messages).
+  if (regions) return regions[0]!;
   const region = get('region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
   if (!region)
     problems.push(
@@ -347,14 +360,14 @@ function readPublish(
   env: Record<string, string | undefined>,
   problems: string[],
 ): PublishInputs {
+  const setDefault = parseBool('set-default', get('set-default'), false, problems);
+  const release = readRelease(get, 'publish', setDefault, problems);
+  const region = readRegion(get, env, problems, release.regions);
   const bucket = get('s3-bucket');
   if (!bucket) problems.push('`s3-bucket` is required in publish mode: the bucket the ZIPs are uploaded to.');
-  else if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
-    problems.push(`\`s3-bucket\` "${oneLine(bucket)}" is not a valid bucket name.`);
+  else checkBucket(bucket, release.regions ?? (region ? [region] : []), problems);
   const prefix = get('s3-prefix');
   checkPrefix(prefix, problems);
-  const region = readRegion(get, env, problems);
-  const setDefault = parseBool('set-default', get('set-default'), false, problems);
   const onExisting = get('on-existing-version') || 'skip-if-identical';
   if (onExisting !== 'skip-if-identical' && onExisting !== 'fail') {
     problems.push(`\`on-existing-version\` must be skip-if-identical or fail; got "${oneLine(onExisting)}".`);
@@ -383,7 +396,23 @@ function readPublish(
     requestTimeoutSeconds,
     prune,
     sharing,
+    release,
   };
+}
+
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** `s3-bucket`, with `{region}` replaced by each region it will be used in. */
+function checkBucket(bucket: string, regions: readonly string[], problems: string[]): void {
+  if (!bucket.includes('{region}')) {
+    if (!BUCKET.test(bucket)) problems.push(`\`s3-bucket\` "${oneLine(bucket)}" is not a valid bucket name.`);
+    return;
+  }
+  const bad = invalidRegionBuckets(bucket, regions, (b) => BUCKET.test(b));
+  if (bad.length > 0 || /[{}]/.test(bucket.replaceAll('{region}', '')))
+    problems.push(
+      `\`s3-bucket\` "${oneLine(bucket)}" does not make a valid bucket name${bad.length ? ` (${oneLine(bad[0]!)})` : ''}: 3 to 63 lower-case letters, digits, "." and "-"; \`{region}\` is the only placeholder.`,
+    );
 }
 
 /**
@@ -419,7 +448,8 @@ function readPromote(
     problems.push(
       `\`version\` "${oneLine(versionName)}" is not an SSM version name: 1 to 128 letters, digits, "-", "_" or ".".`,
     );
-  const region = readRegion(get, env, problems);
+  const release = readRelease(get, 'promote', true, problems);
+  const region = readRegion(get, env, problems, release.regions);
   const { timeoutSeconds, requestTimeoutSeconds } = readTimeouts(get, problems);
   return {
     name,
@@ -427,6 +457,7 @@ function readPromote(
     region,
     timeoutSeconds,
     requestTimeoutSeconds,
+    release,
   };
 }
 

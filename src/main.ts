@@ -8,6 +8,7 @@ import {
   type PromoteInputs,
   type PublishInputs,
 } from './inputs.js';
+import type { ReleaseInputs } from './inputs-release.js';
 import { failed, type Outcome } from './modes/outcome.js';
 import { promoteMode } from './modes/promote.js';
 import { publishMode } from './modes/publish.js';
@@ -34,12 +35,14 @@ export async function runMode(
   }
   const { common, publish, promote } = parsed;
   if (common.mode === 'promote' && promote) {
-    return group(`Promote ${promote.name}`, () => promoteMode(promoteOptions(promote, env, started)));
+    return group(`Promote ${promote.name}`, () =>
+      promoteMode({ ...promoteOptions(promote, env, started), regions: regionsOf(promote.release) }),
+    );
   }
   const base = validateOptions(common, env);
   if (common.mode === 'publish' && publish) {
     return group(`Publish ${common.packageDir}`, () =>
-      publishMode({ ...base, aws: awsTarget(publish, env, started) }),
+      publishMode({ ...base, aws: awsTarget(publish, env, started), regions: regionsOf(publish.release) }),
     );
   }
   return group(`Validate and build ${common.packageDir}`, () => validate(base));
@@ -71,6 +74,7 @@ function awsTarget(p: PublishInputs, env: Record<string, string | undefined>, st
     tags: p.tags,
     prune: p.prune,
     sharing: p.sharing,
+    ...releaseOptions(p.release),
     waitTimeoutMs: p.waitTimeoutSeconds * 1000,
     maxPollDelayMs: 10_000,
     requestTimeoutMs: p.requestTimeoutSeconds * 1000,
@@ -86,6 +90,7 @@ function promoteOptions(p: PromoteInputs, env: Record<string, string | undefined
     name: p.name,
     target: p.target,
     region: p.region,
+    ...releaseOptions(p.release),
     requestTimeoutMs: p.requestTimeoutSeconds * 1000,
     deadline: started + p.timeoutSeconds * 1000,
     actionVersion: pkg.version,
@@ -93,3 +98,27 @@ function promoteOptions(p: PromoteInputs, env: Record<string, string | undefined
     log: info,
   };
 }
+
+/** The longest pause between two polls of a canary's or a rollout's progress. */
+const RELEASE_POLL_MS = 15_000;
+
+function releaseOptions(r: ReleaseInputs) {
+  return {
+    canary: r.canary && {
+      targets: r.canary.targets,
+      installationType: r.canary.installationType,
+      maxConcurrency: r.canary.maxConcurrency,
+      maxErrors: r.canary.maxErrors,
+      timeoutMs: r.canary.timeoutSeconds * 1000,
+      maxPollDelayMs: RELEASE_POLL_MS,
+    },
+    rollout: r.rollout && {
+      wait: r.rollout.wait,
+      timeoutMs: r.rollout.timeoutSeconds * 1000,
+      maxFailed: r.rollout.maxFailed,
+      maxPollDelayMs: RELEASE_POLL_MS,
+    },
+  };
+}
+
+const regionsOf = (r: ReleaseInputs) => r.regions && { list: r.regions, limit: r.maxParallelRegions };

@@ -60,11 +60,11 @@ export class Fleet {
     this.byId.set(instanceId, { instanceId, tags: { ...tags }, platform });
   }
 
-  /** Adds `n` instances `i-…` tagged with `tags`; returns their ids. */
+  /** Adds `n` instances tagged with `tags`, with EC2-shaped ids (`i-` and 17 hex digits, `prefix` first); returns them. */
   addMany(n: number, tags: Record<string, string>, prefix = 'i-0'): string[] {
     const ids: string[] = [];
     for (let k = 0; k < n; k++) {
-      const id = `${prefix}${(this.byId.size + 1).toString(16).padStart(16 - prefix.length, '0')}`;
+      const id = `${prefix}${(this.byId.size + 1).toString(16).padStart(19 - prefix.length, '0')}`;
       this.add(id, tags);
       ids.push(id);
     }

@@ -62,8 +62,8 @@ export interface PlanInput {
   published?: string | undefined;
   pins: readonly Pin[];
   /**
-   * Versions held for other reasons. The hook for canary groups: a version a canary is running will be
-   * held here (there are no canaries yet); publish holds the default it moved away from (the rollback target).
+   * Versions held for other reasons: those a Run Command of AWS-ConfigureAWSPackage is installing right now
+   * (a canary in progress), and the default publish moved away from (the rollback target).
    */
   held?: readonly Hold[] | undefined;
 }

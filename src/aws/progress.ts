@@ -1,5 +1,6 @@
 // What a publish has changed in AWS, kept as it goes: the renderer reports it also when the run failed
 // part-way. No SDK code here, so the renderer and the validate path can import it.
+import type { CanaryReport, RolloutReport } from './rollout-types.js';
 
 /** One package version, as pruning names it. */
 export interface PrunedVersion {
@@ -34,6 +35,10 @@ export interface SharingReport {
 
 /** What a publish has changed in AWS so far (the parts of PublishResult known before the end). */
 export interface PublishProgress {
+  /** canary-targets: the canary group's Run Command, once started. */
+  canary?: CanaryReport | undefined;
+  /** start-associations: the association rollout, once started. */
+  rollout?: RolloutReport | undefined;
   s3Uri: string | undefined;
   /** Objects this run uploaded. */
   uploaded: number;

@@ -13,6 +13,17 @@ import {
   rollbackRecord,
   type VersionRef,
 } from './default.js';
+import type { Clients } from './clients.js';
+import type { RolloutCtx } from './context.js';
+import { whoAmI } from './identity.js';
+import {
+  type CanaryOptions,
+  canaryStep,
+  type ReleaseProgress,
+  type RolloutOptions,
+  rolloutStep,
+} from './release.js';
+import type { CanaryReport, RolloutReport } from './rollout-types.js';
 import { type SessionOptions, withSession } from './session.js';
 import { listTags } from './tags.js';
 import { listVersions } from './versions.js';
@@ -24,6 +35,10 @@ export interface PromoteOptions extends SessionOptions {
   target: { versionName: string } | { rollback: true };
   /** Filled in as the run learns and changes things, so a failure still says where the default stood. */
   progress?: PromoteProgress | undefined;
+  /** canary-targets: install the target version on a canary group before the default moves. */
+  canary?: CanaryOptions | undefined;
+  /** start-associations: start the associations that follow the default, then follow them. */
+  rollout?: RolloutOptions | undefined;
 }
 
 /** How the target was chosen: named by `version`, the recorded previous default, or the version history. */
@@ -47,10 +62,14 @@ export interface PromoteResult {
   recorded: boolean;
   notices: string[];
   consoleUrl: string | undefined;
+  /** canary-targets: the canary group's results. */
+  canary?: CanaryReport | undefined;
+  /** start-associations: the associations started and, with wait-for-rollout, how their targets ended. */
+  rollout?: RolloutReport | undefined;
 }
 
 /** What a promote that failed part-way knew: the default before, and whether it moved. */
-export interface PromoteProgress {
+export interface PromoteProgress extends ReleaseProgress {
   documentName: string;
   before: VersionRef | undefined;
   target: VersionRef | undefined;
@@ -65,7 +84,7 @@ export async function promote(o: PromoteOptions): Promise<PromoteResult> {
   return withSession(
     o,
     'Re-run: promote checks where the default is first. If it needs more time, raise timeout-seconds.',
-    (clients, ctx) => run(o, { ...ctx, ssm: clients.ssm, name: o.name }),
+    (clients, ctx) => run(o, { ...ctx, ssm: clients.ssm, name: o.name }, clients),
   );
 }
 
@@ -83,7 +102,7 @@ export const said = (v: VersionRef): string =>
     ? `${v.versionName} (document version ${v.documentVersion})`
     : `document version ${v.documentVersion}`;
 
-async function run(o: PromoteOptions, ctx: SsmCtx): Promise<PromoteResult> {
+async function run(o: PromoteOptions, ctx: SsmCtx, clients: Clients): Promise<PromoteResult> {
   const progress: PromoteProgress = o.progress ?? {
     documentName: o.name,
     before: undefined,
@@ -110,10 +129,41 @@ async function run(o: PromoteOptions, ctx: SsmCtx): Promise<PromoteResult> {
   o.log(`Target: ${said(ref(target))}. ${chosen.reason}`);
   refuseInactive(o.name, target);
   const notices: string[] = [];
+  // The document ARN only when a release step needs it (associations may name the package by it).
+  const rctx: RolloutCtx | undefined =
+    o.canary || o.rollout
+      ? {
+          ...ctx,
+          ssmOnce: clients.ssmOnce,
+          documentArn: (await whoAmI(clients.sts, ctx, o.region, o.name)).arn,
+        }
+      : undefined;
+  const isDefault = before.documentVersion === target.DocumentVersion;
+  if (o.canary && rctx) {
+    if (isDefault)
+      notices.push(
+        `canary-targets: ${said(ref(target))} is already the default version, so the canary group was not run; the associations that follow the default install it already.`,
+      );
+    else if (!target.VersionName)
+      throw new ActionError(
+        'input',
+        `${said(ref(target))} has no version name, and AWS-ConfigureAWSPackage installs a pinned version by its name; the canary group was not run and the default was not changed.`,
+        {
+          hint: 'Promote a version published with a version name (publish always gives one), or remove canary-targets.',
+        },
+      );
+    else
+      await canaryStep(
+        rctx,
+        o.canary,
+        { versionName: target.VersionName, documentVersion: target.DocumentVersion ?? '' },
+        progress,
+      );
+  }
   let after = before;
   let changed = false;
   let recorded = false;
-  if (before.documentVersion === target.DocumentVersion) {
+  if (isDefault) {
     o.log(`${said(ref(target))} is already the default version of ${o.name}: nothing to change.`);
   } else {
     progress.updateSent = true;
@@ -123,6 +173,7 @@ async function run(o: PromoteOptions, ctx: SsmCtx): Promise<PromoteResult> {
     recorded = moved.changed && moved.recordProblem === undefined;
     if (moved.recordProblem) notices.push(moved.recordProblem);
   }
+  if (o.rollout && rctx) await rolloutStep(rctx, o.rollout, progress);
   return {
     documentName: o.name,
     rollback,
@@ -135,6 +186,8 @@ async function run(o: PromoteOptions, ctx: SsmCtx): Promise<PromoteResult> {
     recorded,
     notices,
     consoleUrl: consoleUrl(o.name, o.region),
+    ...(progress.canary ? { canary: progress.canary } : {}),
+    ...(progress.rollout ? { rollout: progress.rollout } : {}),
   };
 }
 

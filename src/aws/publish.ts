@@ -1,13 +1,13 @@
 // The AWS steps of publish mode, each safe to repeat after a failure at any point. The version name is
 // the idempotency key: our version with our manifest is success, another manifest a conflict.
 import type { DocumentVersionInfo, Tag } from '@aws-sdk/client-ssm';
-import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { ActionError } from '../errors.js';
 import type { BuiltFile } from '../package/types.js';
-import { awsError } from './aws-error.js';
 import type { Clients } from './clients.js';
-import type { SsmCtx, StepCtx } from './context.js';
+import type { RolloutCtx, SsmCtx, StepCtx } from './context.js';
 import { type Created, createVersion } from './create.js';
+import { type Identity, whoAmI } from './identity.js';
 import { describeDefault, setDefault } from './default.js';
 import { deleteVersions, type Hold, makeRoom, pruneAfterPublish, type S3Target } from './lifecycle.js';
 import { type SessionOptions, withSession } from './session.js';
@@ -27,6 +27,8 @@ import {
   uploadAll,
   versionPrefix,
 } from './s3.js';
+import { type CanaryOptions, canaryHeld, canaryStep, type RolloutOptions, rolloutStep } from './release.js';
+import type { CanaryReport, RolloutReport } from './rollout-types.js';
 import { ensureSharing, type SharingOptions } from './sharing.js';
 import { ensureTags } from './tags.js';
 import { verifyStored } from './verify.js';
@@ -61,6 +63,10 @@ export interface PublishOptions extends SessionOptions {
   prune?: { keep: number; dryRun: boolean; s3: boolean } | undefined;
   /** share-with-accounts / shared-version / unshare-accounts; undefined: sharing is left as it is. */
   sharing?: SharingOptions | undefined;
+  /** canary-targets: install the new version on a canary group before the default moves. */
+  canary?: CanaryOptions | undefined;
+  /** start-associations (with set-default): start the associations that follow the default, then follow them. */
+  rollout?: RolloutOptions | undefined;
 }
 
 export interface PublishResult {
@@ -98,6 +104,10 @@ export interface PublishResult {
   pruned?: PruneReport | undefined;
   /** share-with-accounts / unshare-accounts: what sharing did and who has access now; undefined without them. */
   sharing?: SharingReport | undefined;
+  /** canary-targets: the canary group's results. */
+  canary?: CanaryReport | undefined;
+  /** start-associations: the associations started and, with wait-for-rollout, how their targets ended. */
+  rollout?: RolloutReport | undefined;
 }
 
 export async function publish(o: PublishOptions): Promise<PublishResult> {
@@ -108,21 +118,10 @@ export async function publish(o: PublishOptions): Promise<PublishResult> {
   );
 }
 
-interface Identity {
-  arn: string;
-  partition: string;
-}
-
-/** Who are we? Also gives the document ARN; needs no permission, so a failure is about credentials or the endpoint. */
-async function whoAmI(o: PublishOptions, sts: STSClient, ctx: StepCtx): Promise<Identity> {
-  try {
-    const id = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: ctx.signal });
-    const partition = id.Arn?.split(':')[1] ?? 'aws';
-    o.log(`Publishing as ${id.Arn} to ${o.region}`);
-    return { arn: `arn:${partition}:ssm:${o.region}:${id.Account}:document/${o.name}`, partition };
-  } catch (e) {
-    throw awsError(e, { action: 'sts:GetCallerIdentity' });
-  }
+async function identify(o: PublishOptions, sts: STSClient, ctx: StepCtx): Promise<Identity> {
+  const id = await whoAmI(sts, ctx, o.region, o.name);
+  o.log(`Publishing as ${id.caller} to ${o.region}`);
+  return id;
 }
 
 /** What this run found before changing anything. */
@@ -234,7 +233,7 @@ async function run(o: PublishOptions, clients: Clients, base: StepCtx): Promise<
   const canonical = canonicalJson(o.manifestBytes.toString('utf8'));
   if (canonical === undefined) throw new Error('publish() was given a manifest that is not JSON');
   const progress = o.progress ?? noProgress();
-  const identity = await whoAmI(o, clients.sts, ctx);
+  const identity = await identify(o, clients.sts, ctx);
   // 1. What does SSM hold? Our version name decides everything.
   const found = await lookUp(o, ctx, canonical);
   const s3Target: S3Target | undefined = o.prune?.s3
@@ -278,6 +277,9 @@ async function run(o: PublishOptions, clients: Clients, base: StepCtx): Promise<
     if (tagged.length) o.log(`Tagged ${o.name}: ${tagged.join(', ')}`);
     if (!progress.documentCreated) progress.tagsChanged = tagged;
   }
+  const rctx: RolloutCtx = { ...ctx, ssmOnce: clients.ssmOnce, documentArn: identity.arn };
+  // 6a. The canary group installs this version (pinned) before the default moves; a failure stops here.
+  if (o.canary) await canaryStep(rctx, o.canary, { versionName: o.version, documentVersion }, progress);
   const moved = o.setDefault ? await setDefault(ctx, documentVersion) : undefined;
   if (moved?.changed) {
     progress.defaultChanged = true;
@@ -314,19 +316,23 @@ async function run(o: PublishOptions, clients: Clients, base: StepCtx): Promise<
             },
           ]
         : [];
+    const versions = (await listVersions(ctx)) ?? [];
+    held.push(...(await canaryHeld(ctx, versions)));
     await pruneAfterPublish(
       ctx,
       {
         keep: o.prune.keep,
         dryRun: o.prune.dryRun,
         published: documentVersion,
-        versions: (await listVersions(ctx)) ?? [],
+        versions,
         held,
         s3: s3Target,
       },
       pruned(),
     );
   }
+  // 8. The fleet: start the associations that follow the default (now this version) and follow them.
+  if (o.rollout && o.setDefault) await rolloutStep(rctx, o.rollout, progress);
   for (const n of notices) o.log(`Notice: ${n}`);
   const uploads = made?.uploads ?? [];
   return {
@@ -352,6 +358,8 @@ async function run(o: PublishOptions, clients: Clients, base: StepCtx): Promise<
     notices,
     ...(progress.pruned ? { pruned: progress.pruned } : {}),
     ...(progress.sharing ? { sharing: progress.sharing } : {}),
+    ...(progress.canary ? { canary: progress.canary } : {}),
+    ...(progress.rollout ? { rollout: progress.rollout } : {}),
   };
 }
 

@@ -34,8 +34,23 @@ export interface Outcome {
   promote?: PromoteResult;
   /** When promote failed: what it knew by then (the default before, whether the update was sent). */
   promoteProgress?: PromoteProgress;
+  /** `regions`: each region's run, in the order listed (the single-region fields above stay unset). */
+  regions?: RegionRun[];
   /** Undefined on success. */
   failure?: Failure;
+}
+
+/** One region's publish or promote, under `regions`. */
+export interface RegionRun {
+  region: string;
+  /** The bucket used there (`{region}` replaced); publish only. */
+  bucket?: string | undefined;
+  publish?: PublishResult | undefined;
+  progress?: PublishProgress | undefined;
+  promote?: PromoteResult | undefined;
+  promoteProgress?: PromoteProgress | undefined;
+  /** Undefined when the region succeeded. */
+  error?: ActionError | undefined;
 }
 
 export const failed = (o: Outcome, stage: Stage, e: unknown): Outcome => ({

@@ -3,9 +3,11 @@
 import { readFile } from 'node:fs/promises';
 import { noProgress, type PublishProgress } from '../aws/progress.js';
 import type { PublishOptions } from '../aws/publish.js';
-import { ActionError } from '../errors.js';
+import { ActionError, toActionError } from '../errors.js';
 import { NAME_PATTERN, VERSION_PATTERN } from '../package/rules/names.js';
-import { failed, type Outcome } from './outcome.js';
+import { failed, type Outcome, type RegionRun } from './outcome.js';
+import { prefixed, regionsFailure } from './region-runs.js';
+import { regionBucket, runRegions } from './regions.js';
 import { checkedBuild, type ValidateOptions } from './validate.js';
 
 /** Everything publish needs besides what the build produces. */
@@ -16,6 +18,8 @@ export type AwsTarget = Omit<
 
 export interface PublishModeOptions extends ValidateOptions {
   aws: AwsTarget;
+  /** `regions`: publish the one build to each, at most `limit` at a time (`{region}` in the bucket replaced). */
+  regions?: { list: string[]; limit: number } | undefined;
 }
 
 export async function publishMode(o: PublishModeOptions): Promise<Outcome> {
@@ -26,19 +30,42 @@ export async function publishMode(o: PublishModeOptions): Promise<Outcome> {
   // What SSM would refuse is refused before anything is uploaded, whatever `rules:` made of it.
   const refused = unpublishable(build.name, build.version);
   if (refused) return failed(built, 'publish', refused);
-  const progress: PublishProgress = noProgress();
+  let manifestBytes: Buffer;
+  let publish: typeof import('../aws/publish.js').publish;
   try {
-    const { publish } = await import('../aws/publish.js');
-    const result = await publish({
-      ...o.aws,
+    manifestBytes = await readFile(build.output.manifestPath);
+    ({ publish } = await import('../aws/publish.js'));
+  } catch (e) {
+    return failed(built, 'publish', e);
+  }
+  const one = (aws: AwsTarget, progress: PublishProgress) =>
+    publish({
+      ...aws,
       progress,
       name: build.name,
       version: build.version,
-      files: build.output.files,
-      manifestPath: build.output.manifestPath,
-      manifestBytes: await readFile(build.output.manifestPath),
+      files: build.output!.files,
+      manifestPath: build.output!.manifestPath,
+      manifestBytes,
     });
-    return { ...built, publish: result };
+  if (o.regions) {
+    const runs = await runRegions(o.regions.list, o.regions.limit, async (region): Promise<RegionRun> => {
+      const progress = noProgress();
+      const bucket = regionBucket(o.aws.bucket, region);
+      try {
+        const result = await one({ ...o.aws, region, bucket, log: prefixed(o.aws.log, region) }, progress);
+        return { region, bucket, publish: result };
+      } catch (e) {
+        return { region, bucket, progress, error: toActionError(e) };
+      }
+    });
+    const failure = regionsFailure(runs, 'publish');
+    return failure ? { ...failed(built, 'publish', failure), regions: runs } : { ...built, regions: runs };
+  }
+  const progress: PublishProgress = noProgress();
+  try {
+    const aws = { ...o.aws, bucket: regionBucket(o.aws.bucket, o.aws.region) };
+    return { ...built, publish: await one(aws, progress) };
   } catch (e) {
     return { ...failed(built, 'publish', e), progress };
   }

@@ -15,6 +15,7 @@ import {
 import { oneLine } from './escape.js';
 import { headline, withHint } from './headline.js';
 import { previewText } from './preview.js';
+import { regionsReportJson, releaseOf, rolloutReportJson } from './release.js';
 import { summaryMarkdown } from './summary.js';
 
 export interface Annotation {
@@ -95,13 +96,30 @@ function outputs(o: Outcome): [string, string][] {
   const sh = o.publish?.sharing;
   if (sh) out.push(['shared-with', sharedJson(sh)]);
   out.push(...promoteOutputs(o));
+  const report = rolloutReportJson(releaseOf(o));
+  if (report) out.push(['rollout-report', report]);
+  if (o.regions) {
+    const name =
+      o.build?.name ?? o.regions.find((r) => r.promote ?? r.promoteProgress)?.promoteProgress?.documentName;
+    const doc =
+      o.regions.map((r) => r.promote?.documentName ?? r.publish?.documentName).find(Boolean) ?? name;
+    if (doc && !out.some(([k]) => k === 'document-name')) out.push(['document-name', doc]);
+    const changed = o.regions.some((r) =>
+      Boolean(
+        r.publish?.changed ??
+        r.promote?.changed ??
+        (r.progress ? changedAnything(r.progress) : r.promoteProgress?.updateSent),
+      ),
+    );
+    out.push(['changed', String(changed)], ['regions-report', regionsReportJson(o.regions)]);
+  }
   if (o.failure) out.push(['error-kind', o.failure.type === 'error' ? o.failure.error.kind : 'package']);
   // Names and paths from the package or the inputs stay one line (`files` is JSON, escaped already).
   return out.map(([k, v]) => [k, JSON_OUTPUTS.has(k) ? v : oneLine(v)]);
 }
 
 /** Outputs that are JSON (escaped already). */
-const JSON_OUTPUTS = new Set(['files', 'pruned-versions', 'shared-with']);
+const JSON_OUTPUTS = new Set(['files', 'pruned-versions', 'shared-with', 'rollout-report', 'regions-report']);
 
 /** `shared-with`: the accounts the document is shared with after the run (`all` first when public). */
 const sharedJson = (sh: SharingReport): string =>

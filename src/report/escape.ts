@@ -85,3 +85,11 @@ export const mdUrl = (url: string): string => url.replace(/[\s()<>[\]\\`"'\p{C}]
  * safe by logLine (control characters escaped, no workflow command).
  */
 export const printable = (text: string): string => text.split('\n').map(logLine).join('\n');
+
+/** A fenced block whose fence no line of `body` can close. */
+export function mdFence(lang: string, body: string): string {
+  let longest = 2;
+  for (const m of body.matchAll(/`+/g)) if (m[0].length > longest) longest = m[0].length;
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${lang}\n${body}\n${fence}`;
+}

@@ -1,8 +1,9 @@
 // The one-line result of an outcome: the summary's heading, the CLI's last line, the failure message.
 import type { ErrorKind } from '../errors.js';
-import type { Outcome } from '../modes/outcome.js';
+import type { Outcome, RegionRun } from '../modes/outcome.js';
 import { countBySeverity, plural } from './diagnostics.js';
 import { oneLine } from './escape.js';
+import { releaseOf, releasePhrases } from './release.js';
 
 export interface Headline {
   ok: boolean;
@@ -22,6 +23,7 @@ const KIND_LABEL: Record<ErrorKind, string> = {
   conflict: 'conflict',
   limit: 'limit reached',
   service: 'AWS reported a failure',
+  rollout: 'Instances failed to install the package',
   internal: 'internal error',
 };
 
@@ -57,6 +59,22 @@ function promoteHeadline(p: NonNullable<Outcome['promote']>): string {
   const was = shortVersion(p.before);
   if (p.rollback) return `Rolled back ${name} to ${versionText(p.after)}; was ${was}`;
   return `Promoted ${name} ${versionText(p.after)} to default; was ${was}`;
+}
+
+/** `Published Pkg 1.2.0 in 3 regions: us-east-1 (document version 4), ...` */
+function regionsHeadline(o: Outcome, runs: readonly RegionRun[]): string {
+  const list = (f: (r: RegionRun) => string) => {
+    const shown = runs.slice(0, 5).map(f);
+    return `${shown.join(', ')}${runs.length > 5 ? `, and ${runs.length - 5} more` : ''}`;
+  };
+  if (o.mode === 'publish') {
+    const created = runs.filter((r) => r.publish?.versionCreated).length;
+    return `Published ${subject(o)} in ${plural(runs.length, 'region')} (${created} new): ${list((r) => `${r.region} (document version ${r.publish?.documentVersion ?? '?'})`)}`;
+  }
+  const name = runs[0]?.promote?.documentName ?? '';
+  const changed = runs.filter((r) => r.promote?.changed).length;
+  const target = runs[0]?.promote?.after;
+  return `Promoted ${name}${target?.versionName ? ` ${target.versionName}` : ''} to default in ${plural(runs.length, 'region')} (${changed} changed): ${list((r) => `${r.region} (document version ${r.promote?.after.documentVersion ?? '?'})`)}`;
 }
 
 /** First line of a message, cut to a readable length. */
@@ -98,14 +116,20 @@ function rawHeadline(o: Outcome): Headline {
       text: `${verb} failed: ${subject(o)} has ${w} and fail-on-warnings is set${nothing}`,
     };
   }
-  if (o.promote) return { ok: true, text: promoteHeadline(o.promote) };
+  const rel = releasePhrases(releaseOf(o));
+  const more = rel.length ? `; ${rel.join('; ')}` : '';
+  if (o.regions) return { ok: true, text: regionsHeadline(o, o.regions) };
+  if (o.promote) return { ok: true, text: `${promoteHeadline(o.promote)}${more}` };
   const p = o.publish;
   if (p) {
     const doc = `${p.documentName} ${p.versionName}`;
     if (p.versionCreated)
-      return { ok: true, text: `Published ${doc} as document version ${p.documentVersion}` };
+      return { ok: true, text: `Published ${doc} as document version ${p.documentVersion}${more}` };
     const tail = p.changed ? `; ${changeList(o).join('; ')}` : '; nothing changed';
-    return { ok: true, text: `${doc} was already published as document version ${p.documentVersion}${tail}` };
+    return {
+      ok: true,
+      text: `${doc} was already published as document version ${p.documentVersion}${tail}${more}`,
+    };
   }
   const zips = o.build?.ok ? (o.build.output?.files.length ?? countTargetsFiles(o)) : 0;
   const warn = c.warnings > 0 ? ` (${plural(c.warnings, 'warning')})` : '';

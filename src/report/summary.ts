@@ -6,11 +6,12 @@ import { placesOf } from '../package/group.js';
 import type { PreviewRow } from '../package/hosts.js';
 import type { Diagnostic } from '../package/types.js';
 import { countBySeverity, placeText, plural } from './diagnostics.js';
-import { mdCode, mdProse, mdText, mdUrl } from './escape.js';
+import { mdCode, mdFence, mdProse, mdText, mdUrl } from './escape.js';
 import type { PruneReport, SharingReport } from '../aws/progress.js';
 import type { PromoteProgress, PromoteResult } from '../modes/outcome.js';
 import { changeList, headline } from './headline.js';
 import { previewMarkdown } from './preview.js';
+import { canarySection, regionsSection, releaseOf, rolloutSection } from './release.js';
 
 const ICON: Record<Diagnostic['severity'], string> = {
   error: '❌ error',
@@ -202,6 +203,9 @@ export function summaryMarkdown(o: Outcome): string {
   before.push(...sharingSection(o.publish?.sharing ?? o.progress?.sharing, o.publish?.documentArn));
   if (o.promote) before.push(...promoteSection(o.promote));
   if (o.promoteProgress) before.push(...promoteFailedSection(o.promoteProgress));
+  const release = releaseOf(o);
+  before.push(...canarySection(release.canary), ...rolloutSection(release.rollout));
+  before.push(...regionsSection(o));
   const b = o.build;
   const after = [...filesSection(o)];
   if (b && b.preview.length > 0) after.push(previewSection(b.preview));
@@ -262,13 +266,6 @@ function undoLines(name: string, to: PromoteResult['before']): string[] {
     ),
     '',
   ];
-}
-
-/** A fenced block whose fence no line of `body` can close. */
-function mdFence(lang: string, body: string): string {
-  const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}${lang}\n${body}\n${fence}`;
 }
 
 /** `` `1.2.0` (document version 7) ``: the name as code, so it shows as it is anywhere. */
