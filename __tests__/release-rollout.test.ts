@@ -3,6 +3,7 @@
 // follow the default started and followed, the max-failed-targets threshold, a failing canary that leaves
 // the default where it was, and the rollout report in the outputs and the summary.
 import path from 'node:path';
+import { SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   BUCKET,
@@ -275,5 +276,50 @@ describe.each(WAYS)('release pipeline (%s)', (way) => {
       totals: { targets: 3, succeeded: 2, pending: 1 },
     });
     expect(e.ssm.document(NAME)?.defaultVersion).toBe('2');
+  });
+  it('pruning keeps the version a Run Command is installing right now (a canary in progress)', async () => {
+    e.ssm.seed(
+      DOC,
+      Array.from({ length: 4 }, (_, i) => ({
+        versionName: `0.0.${i + 1}`,
+        files: ['linux.zip', 'windows.zip'],
+      })),
+      { defaultVersion: '4' },
+    );
+    const [busy] = fleet(1, 0).web;
+    e.ssm.fleet.outcomes((_id, inst) => (inst.version === '0.0.2' ? { hang: true } : undefined));
+    const ssm = new SSMClient({ region: 'us-east-1' });
+    await ssm.send(
+      new SendCommandCommand({
+        DocumentName: 'AWS-ConfigureAWSPackage',
+        Parameters: { action: ['Install'], name: [DOC], version: ['0.0.2'] },
+        InstanceIds: [busy!],
+      }),
+    );
+    ssm.destroy();
+    const r = await runStep(
+      way,
+      {
+        mode: 'publish',
+        'package-dir': validPackage(),
+        'output-dir': path.join(tempDir(), 'out'),
+        version: '5.0.0',
+        's3-bucket': BUCKET,
+        's3-prefix': PREFIX,
+        'set-default': 'true',
+        'keep-versions': '2',
+        'wait-timeout-seconds': '30',
+        'request-timeout-seconds': '5',
+        'upload-artifact': 'false',
+      },
+      e.env,
+    );
+    expect(r.failed, r.failure + r.summary).toBe(false);
+    expect(JSON.parse(r.outputs['pruned-versions']!)).toEqual([
+      { documentVersion: '1', versionName: '0.0.1' },
+      { documentVersion: '3', versionName: '0.0.3' },
+    ]);
+    expect(e.ssm.versions(DOC).map((v) => v.documentVersion)).toEqual(['2', '4', '5']);
+    expect(r.summary).toMatch(/is installing it right now/);
   });
 });
