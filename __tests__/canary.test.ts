@@ -12,19 +12,11 @@ import {
   newCanaryReport,
   runCanary,
 } from '../src/aws/canary.js';
-import { type Clients, createClients } from '../src/aws/clients.js';
+import type { Clients } from '../src/aws/clients.js';
 import type { RolloutCtx } from '../src/aws/context.js';
 import { type CanaryReport, OUTPUT_TAIL_CHARS } from '../src/aws/rollout-types.js';
-import { ActionError } from '../src/errors.js';
-import {
-  ACCOUNT,
-  type Endpoints,
-  fastTime,
-  REGION,
-  restoreAwsEnvAfterAll,
-  startEndpoints,
-  useEndpoints,
-} from './support/aws-env.js';
+import { type Endpoints, restoreAwsEnvAfterAll, startEndpoints, useEndpoints } from './support/aws-env.js';
+import { rolloutContext } from './support/rollout-ctx.js';
 import type { SsmFault } from './support/ssm-server.js';
 
 const NAME = 'AcmeAgent';
@@ -50,27 +42,9 @@ afterEach(async () => {
 });
 
 function context(o: { deadlineMs?: number } = {}): RolloutCtx {
-  const time = fastTime(20);
-  const timing = { now: time.now, sleep: time.sleep, random: () => 0.5 };
-  clients = createClients({
-    region: REGION,
-    requestTimeoutMs: 2000,
-    version: 'test',
-    env: e.env,
-    timing,
-    log: (l) => lines.push(l),
-  });
-  return {
-    ssm: clients.ssm,
-    ssmOnce: clients.ssmOnce,
-    name: NAME,
-    documentArn: `arn:aws:ssm:${REGION}:${ACCOUNT}:document/${NAME}`,
-    signal: new AbortController().signal,
-    deadline: time.now() + (o.deadlineMs ?? 600_000),
-    timing,
-    log: (l) => lines.push(l),
-    deadlineError: (last) => new ActionError('timeout', 'deadline reached', { cause: last }),
-  };
+  const made = rolloutContext(e, NAME, lines, o);
+  clients = made.clients;
+  return made.ctx;
 }
 
 const options = (over: Partial<CanaryOptions> = {}): CanaryOptions => ({

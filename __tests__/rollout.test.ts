@@ -11,11 +11,11 @@ import {
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Clients, createClients } from '../src/aws/clients.js';
+import { MAX_ASSOCIATIONS } from '../src/aws/associations.js';
+import type { Clients } from '../src/aws/clients.js';
 import type { RolloutCtx } from '../src/aws/context.js';
 import {
   exceedsLimit,
-  MAX_ASSOCIATIONS,
   newRolloutReport,
   type RolloutOptions,
   rollOut,
@@ -26,12 +26,12 @@ import { ActionError } from '../src/errors.js';
 import {
   ACCOUNT,
   type Endpoints,
-  fastTime,
   REGION,
   restoreAwsEnvAfterAll,
   startEndpoints,
   useEndpoints,
 } from './support/aws-env.js';
+import { rolloutContext } from './support/rollout-ctx.js';
 import type { SsmFault } from './support/ssm-server.js';
 
 const NAME = 'AcmeAgent';
@@ -56,27 +56,9 @@ afterEach(async () => {
 });
 
 function context(o: { deadlineMs?: number } = {}): RolloutCtx {
-  const time = fastTime(20);
-  const timing = { now: time.now, sleep: time.sleep, random: () => 0.5 };
-  clients = createClients({
-    region: REGION,
-    requestTimeoutMs: 2000,
-    version: 'test',
-    env: e.env,
-    timing,
-    log: (l) => lines.push(l),
-  });
-  return {
-    ssm: clients.ssm,
-    ssmOnce: clients.ssmOnce,
-    name: NAME,
-    documentArn: ARN,
-    signal: new AbortController().signal,
-    deadline: time.now() + (o.deadlineMs ?? 600_000),
-    timing,
-    log: (l) => lines.push(l),
-    deadlineError: (last) => new ActionError('timeout', 'deadline reached', { cause: last }),
-  };
+  const made = rolloutContext(e, NAME, lines, o);
+  clients = made.clients;
+  return made.ctx;
 }
 
 const options = (over: Partial<RolloutOptions> = {}): RolloutOptions => ({

@@ -12,7 +12,7 @@
 // truncates it), GetCommandInvocation's StandardOutputContent the first 24,000.
 import { randomUUID } from 'node:crypto';
 import { Fleet, type InstallRecord } from './ssm-fleet.js';
-import type { SsmParts } from './ssm-parts.js';
+import { pager, type SsmParts } from './ssm-parts.js';
 import {
   ApiError,
   bool,
@@ -63,7 +63,6 @@ const TEXT = {
   invalidDocument: (n: string) => `Document ${n} does not exist in your account.`,
   invalidCommandId: 'The command ID is not valid.',
   invocationMissing: 'The specified command ID and instance ID do not match an invocation.',
-  invalidNextToken: "The specified token isn't valid.",
   invalidFilter: (k: string, v: string) => `The filter value ${v} is not valid for ${k}.`,
   // [F] shaped like the configurePackage plugin's failure.
   noPackage: (name: string, version: string | undefined) =>
@@ -103,21 +102,7 @@ export function commandService(parts: SsmParts): {
 } {
   const commands: Command[] = [];
 
-  const pageStart = (op: string, name: string, nextToken: string | undefined) => {
-    if (nextToken === undefined) return 0;
-    const t = parts.tokens.get(nextToken);
-    if (t?.op !== op || t.name !== name) throw new ApiError('InvalidNextToken', TEXT.invalidNextToken);
-    return t.after;
-  };
-  const pageOut = <T>(op: string, name: string, all: T[], after: number, limit: number) => {
-    const page = all.slice(after, after + limit);
-    let token: string | undefined;
-    if (all.length > after + limit) {
-      token = Buffer.from(`${randomUUID()}:${randomUUID()}`).toString('base64');
-      parts.tokens.set(token, { op, name, after: after + limit });
-    }
-    return { page, token };
-  };
+  const { start: pageStart, page: pageOut } = pager(parts.tokens);
   const byId = (id: string) => {
     const c = commands.find((x) => x.commandId === id);
     if (!c) throw new ApiError('InvalidCommandId', TEXT.invalidCommandId);

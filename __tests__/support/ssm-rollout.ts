@@ -14,7 +14,7 @@
 // otherwise); every target carries an OutputSource of type RunCommand naming a command id.
 import { randomUUID } from 'node:crypto';
 import { Fleet, type InstallRecord } from './ssm-fleet.js';
-import type { SsmParts } from './ssm-parts.js';
+import { pager, type SsmParts } from './ssm-parts.js';
 import { ApiError, epoch, type Handler, list, num, str, strList, struct, Violations } from './ssm-wire.js';
 
 export type RolloutOp =
@@ -43,7 +43,6 @@ const TEXT = {
   // [F] the model documents these errors without a message.
   associationMissing: "The specified association doesn't exist.",
   executionMissing: "The specified execution ID doesn't exist. Verify the ID and try again.",
-  invalidNextToken: "The specified token isn't valid.",
   // [F]
   executionIdType: (t: string) => `The ExecutionId filter supports only the EQUAL type, not ${t}.`,
   statusType: (t: string) => `The Status filter supports only the EQUAL type, not ${t}.`,
@@ -108,21 +107,7 @@ export function rolloutService(parts: SsmParts): {
     return a;
   };
 
-  const pageStart = (op: string, name: string, nextToken: string | undefined) => {
-    if (nextToken === undefined) return 0;
-    const t = parts.tokens.get(nextToken);
-    if (t?.op !== op || t.name !== name) throw new ApiError('InvalidNextToken', TEXT.invalidNextToken);
-    return t.after;
-  };
-  const pageOut = <T>(op: string, name: string, all: T[], after: number, limit: number) => {
-    const page = all.slice(after, after + limit);
-    let token: string | undefined;
-    if (all.length > after + limit) {
-      token = Buffer.from(`${randomUUID()}:${randomUUID()}`).toString('base64');
-      parts.tokens.set(token, { op, name, after: after + limit });
-    }
-    return { page, token };
-  };
+  const { start: pageStart, page: pageOut } = pager(parts.tokens);
 
   const start = (associationId: string) => {
     const a = association(associationId);

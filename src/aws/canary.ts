@@ -11,12 +11,11 @@ import {
 } from '@aws-sdk/client-ssm';
 import { randomBytes } from 'node:crypto';
 import { ActionError } from '../errors.js';
+import { CONFIGURE_PACKAGE } from './associations.js';
 import { awsError, errorCode, isAmbiguous, serverText } from './aws-error.js';
 import type { RolloutCtx, SsmCtx } from './context.js';
 import { backoffDelay, retry } from './retry.js';
 import { type CanaryReport, type CanaryTargets, OUTPUT_TAIL_CHARS } from './rollout-types.js';
-
-export const CONFIGURE_PACKAGE = 'AWS-ConfigureAWSPackage';
 
 export interface CanaryOptions {
   targets: CanaryTargets;

@@ -5,17 +5,16 @@
 import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   DeleteDocumentCommand,
-  DescribeAssociationCommand,
   type DocumentVersionInfo,
-  ListAssociationsCommand,
   ListTagsForResourceCommand,
 } from '@aws-sdk/client-ssm';
 import { ActionError, errorText } from '../errors.js';
 import { awsError, errorCode, isAmbiguous, sdkAttempts, serverText } from './aws-error.js';
 import { type SsmCtx, ssmError, whileBusy } from './context.js';
+import { findAssociations } from './associations.js';
 import { rollbackRecord } from './default.js';
 import type { PruneReport, PrunedVersion } from './progress.js';
-import { bounded, manifestKey, versionPrefix } from './s3.js';
+import { manifestKey, versionPrefix } from './s3.js';
 import { getVersion } from './versions.js';
 
 /**
@@ -28,7 +27,6 @@ import { getVersion } from './versions.js';
 export const VERSION_LIMIT = 25;
 
 /** The document AWS-ConfigureAWSPackage installs packages with; its associations carry `name` and `version`. */
-export const CONFIGURE_PACKAGE = 'AWS-ConfigureAWSPackage';
 
 /** Statuses a version may be deleted in: anything else is still changing (Creating, Updating, Deleting). */
 const DELETABLE_STATUS: ReadonlySet<string> = new Set(['Active', 'Failed']);
@@ -160,46 +158,10 @@ export function namesPackage(param: string, name: string): boolean {
   return m?.[1] === name;
 }
 
-/**
- * The associations that pin a version of this package: ListAssociations of AWS-ConfigureAWSPackage
- * (whose answer carries no parameters), then DescribeAssociation of each for its `name` and `version`.
- * One without a `version` (or with an empty one) follows the default and pins nothing.
- */
+/** The associations that pin a version of this package (by name, or an ARN ending in it): pruning keeps those versions. */
 export async function readPins(ctx: SsmCtx): Promise<Pin[]> {
-  const ids: string[] = [];
-  let token: string | undefined;
-  try {
-    do {
-      const r = await ctx.ssm.send(
-        new ListAssociationsCommand({
-          AssociationFilterList: [{ key: 'Name', value: CONFIGURE_PACKAGE }],
-          MaxResults: 50,
-          ...(token ? { NextToken: token } : {}),
-        }),
-        { abortSignal: ctx.signal },
-      );
-      for (const a of r.Associations ?? []) if (a.AssociationId) ids.push(a.AssociationId);
-      token = r.NextToken || undefined;
-    } while (token);
-  } catch (e) {
-    throw ssmError(ctx, 'ListAssociations', e);
-  }
-  const found = await bounded([...new Set(ids)], 4, async (id): Promise<Pin | undefined> => {
-    try {
-      const r = await ctx.ssm.send(new DescribeAssociationCommand({ AssociationId: id }), {
-        abortSignal: ctx.signal,
-      });
-      const p = r.AssociationDescription?.Parameters ?? {};
-      const version = (p.version?.[0] ?? '').trim();
-      return namesPackage((p.name?.[0] ?? '').trim(), ctx.name) && version !== ''
-        ? { associationId: id, version }
-        : undefined;
-    } catch (e) {
-      if (errorCode(e) === 'AssociationDoesNotExist') return undefined; // deleted meanwhile
-      throw awsError(e, { action: 'ssm:DescribeAssociation', subject: id });
-    }
-  });
-  return found.filter((p): p is Pin => p !== undefined);
+  const found = await findAssociations(ctx, (n) => namesPackage(n.trim(), ctx.name));
+  return found.pinned.map((p) => ({ associationId: p.associationId, version: p.version }));
 }
 
 // ====================================================================== the limit, before the upload

@@ -7,19 +7,17 @@ import {
   DescribeAssociationCommand,
   DescribeAssociationExecutionsCommand,
   DescribeAssociationExecutionTargetsCommand,
-  ListAssociationsCommand,
   StartAssociationsOnceCommand,
 } from '@aws-sdk/client-ssm';
 import { ActionError } from '../errors.js';
 import { awsError, errorCode, isAmbiguous, serverText } from './aws-error.js';
 import { type RolloutCtx, ssmError } from './context.js';
-import { CONFIGURE_PACKAGE } from './lifecycle.js';
+import { type FoundAssociations, findAssociations, idOf, MAX_ID } from './associations.js';
 import { backoffDelay, retry } from './retry.js';
 import {
   type AssociationRollout,
   FAILURES_LISTED,
   type FailedTargetsLimit,
-  type PinnedAssociation,
   type RolloutReport,
 } from './rollout-types.js';
 import { bounded } from './s3.js';
@@ -34,11 +32,9 @@ export interface RolloutOptions {
   maxPollDelayMs: number;
 }
 
-/** Associations examined at most (ListAssociations of AWS-ConfigureAWSPackage, every package's). */
-export const MAX_ASSOCIATIONS = 5000;
 /** StartAssociationsOnce takes at most 10 ids per call. */
 const BATCH = 10;
-/** DescribeAssociation calls in flight at once. */
+/** DescribeAssociationExecutions calls in flight at once. */
 const DESCRIBE_CONCURRENCY = 5;
 /** Executions read per association to know which ones existed before the start. */
 const BASELINE_EXECUTIONS = 10;
@@ -49,9 +45,6 @@ const POLL_FAILURES = 6;
 /** Pages of execution targets read per execution (50 each). */
 const TARGET_PAGES = 400;
 /** Lengths of what the report keeps of server texts. */
-const MAX_ID = 128;
-const MAX_NAME = 256;
-const MAX_TARGETS_TEXT = 300;
 const MAX_STATUS = 100;
 const MAX_DETAIL = 500;
 
@@ -95,7 +88,7 @@ export async function rollOut(
   o: RolloutOptions,
   report: RolloutReport,
 ): Promise<RolloutReport> {
-  const found = await findAssociations(ctx);
+  const found = await findAssociations(ctx, (n) => n === ctx.name || n === ctx.documentArn);
   report.pinned.push(...found.pinned);
   const rows = found.following.map(newRow);
   report.following.push(...rows);
@@ -158,124 +151,7 @@ export function rolloutFailure(r: RolloutReport): ActionError | undefined {
 
 // ====================================================================== finding
 
-interface Found {
-  following: { associationId: string; associationName: string | undefined; targets: string }[];
-  pinned: PinnedAssociation[];
-}
-
-async function findAssociations(ctx: RolloutCtx): Promise<Found> {
-  const ids: string[] = [];
-  const known = new Set<string>();
-  let token: string | undefined;
-  let pages = 0;
-  try {
-    do {
-      const r = await ctx.ssm.send(
-        new ListAssociationsCommand({
-          AssociationFilterList: [{ key: 'Name', value: CONFIGURE_PACKAGE }],
-          MaxResults: 50,
-          ...(token ? { NextToken: token } : {}),
-        }),
-        { abortSignal: ctx.signal },
-      );
-      const items: unknown = r.Associations;
-      for (const a of Array.isArray(items) ? (items as unknown[]) : []) {
-        const id = idOf((a as { AssociationId?: unknown } | null)?.AssociationId);
-        if (id === undefined || known.has(id.toLowerCase())) continue;
-        known.add(id.toLowerCase());
-        ids.push(id);
-      }
-      if (ids.length > MAX_ASSOCIATIONS || ++pages > MAX_ASSOCIATIONS) {
-        throw new ActionError(
-          'limit',
-          `More than ${MAX_ASSOCIATIONS} AWS-ConfigureAWSPackage associations in this account and region: too many to examine for ${ctx.name}.`,
-          {
-            hint: 'Start the associations of this package yourself (aws ssm start-associations-once) and set start-associations: false.',
-          },
-        );
-      }
-      token = typeof r.NextToken === 'string' && r.NextToken !== '' ? r.NextToken : undefined;
-    } while (token);
-  } catch (e) {
-    if (e instanceof ActionError) throw e;
-    throw ssmError(ctx, 'ListAssociations', e);
-  }
-  const described = await bounded(ids, DESCRIBE_CONCURRENCY, (id) => describe(ctx, id));
-  const out: Found = { following: [], pinned: [] };
-  for (const d of described) {
-    if (!d) continue;
-    if (d.version === undefined) out.following.push(d);
-    else out.pinned.push({ ...d, version: d.version });
-  }
-  return out;
-}
-
-interface Described {
-  associationId: string;
-  associationName: string | undefined;
-  targets: string;
-  /** undefined: follows the default version. */
-  version: string | undefined;
-}
-
-/** One association, when it installs this package (by name or by this document's ARN). */
-async function describe(ctx: RolloutCtx, id: string): Promise<Described | undefined> {
-  let desc: unknown;
-  try {
-    const r = await ctx.ssm.send(new DescribeAssociationCommand({ AssociationId: id }), {
-      abortSignal: ctx.signal,
-    });
-    desc = r.AssociationDescription;
-  } catch (e) {
-    if (errorCode(e) === 'AssociationDoesNotExist') return undefined; // deleted meanwhile
-    throw awsError(e, { action: 'ssm:DescribeAssociation', subject: id });
-  }
-  if (!desc || typeof desc !== 'object') return undefined;
-  const d = desc as { Parameters?: unknown; AssociationName?: unknown; Targets?: unknown; Name?: unknown };
-  if (d.Name !== undefined && d.Name !== CONFIGURE_PACKAGE) return undefined;
-  const name = firstParam(d.Parameters, 'name');
-  if (name === undefined || (name !== ctx.name && name !== ctx.documentArn)) return undefined;
-  const version = firstParam(d.Parameters, 'version')?.trim();
-  return {
-    associationId: id,
-    associationName:
-      typeof d.AssociationName === 'string'
-        ? serverText(d.AssociationName, process.env, MAX_NAME)
-        : undefined,
-    targets: targetsText(d.Targets),
-    version: version ? serverText(version, process.env, MAX_NAME) : undefined,
-  };
-}
-
-/** The first value of a parameter (`Parameters` maps names to lists of strings), when it has that shape. */
-function firstParam(params: unknown, key: string): string | undefined {
-  if (!params || typeof params !== 'object' || Array.isArray(params)) return undefined;
-  if (!Object.hasOwn(params, key)) return undefined;
-  const v: unknown = (params as Record<string, unknown>)[key];
-  if (!Array.isArray(v) || v.length === 0) return undefined;
-  return typeof v[0] === 'string' ? v[0] : undefined;
-}
-
-/** An id from the service, when it can be one (a bounded run of id characters). */
-function idOf(v: unknown): string | undefined {
-  return typeof v === 'string' && v.length <= MAX_ID && /^[A-Za-z0-9-]+$/.test(v) ? v : undefined;
-}
-
-/** Targets as text: `tag:Role=web; InstanceIds=i-1,i-2`, bounded. */
-function targetsText(targets: unknown): string {
-  if (!Array.isArray(targets)) return '';
-  const parts = (targets as unknown[]).slice(0, 10).map((t) => {
-    const o = (t && typeof t === 'object' ? t : {}) as { Key?: unknown; Values?: unknown };
-    const key = typeof o.Key === 'string' ? o.Key : '?';
-    const values = Array.isArray(o.Values)
-      ? (o.Values as unknown[]).slice(0, 50).filter((v) => typeof v === 'string')
-      : [];
-    return `${key}=${values.join(',')}`;
-  });
-  return serverText(parts.join('; '), process.env, MAX_TARGETS_TEXT);
-}
-
-function newRow(d: Found['following'][number]): AssociationRollout {
+function newRow(d: FoundAssociations['following'][number]): AssociationRollout {
   return {
     associationId: d.associationId,
     associationName: d.associationName,
