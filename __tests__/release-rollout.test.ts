@@ -225,31 +225,35 @@ describe.each(WAYS)('release pipeline (%s)', (way) => {
   it('publish with set-default: canary, default, associations; the canary pins the new version', async () => {
     const { canaries } = fleet(2, 1);
     associations(DOC);
-    const r = await runStep(
-      way,
-      {
-        mode: 'publish',
-        'package-dir': validPackage(),
-        'output-dir': path.join(tempDir(), 'out'),
-        version: '5.0.0',
-        's3-bucket': BUCKET,
-        's3-prefix': PREFIX,
-        'set-default': 'true',
-        'canary-targets': canaries.join(','),
-        'start-associations': 'true',
-        'wait-for-rollout': 'true',
-        'wait-timeout-seconds': '30',
-        'request-timeout-seconds': '5',
-        'upload-artifact': 'false',
-      },
-      e.env,
-    );
+    const inputs = {
+      mode: 'publish',
+      'package-dir': validPackage(),
+      'output-dir': path.join(tempDir(), 'out'),
+      version: '5.0.0',
+      's3-bucket': BUCKET,
+      's3-prefix': PREFIX,
+      'set-default': 'true',
+      'canary-targets': canaries.join(','),
+      'start-associations': 'true',
+      'wait-for-rollout': 'true',
+      'wait-timeout-seconds': '30',
+      'request-timeout-seconds': '5',
+      'upload-artifact': 'false',
+    };
+    const r = await runStep(way, inputs, e.env);
     expect(r.failed, r.failure + r.summary).toBe(false);
     const cmd = e.ssm.commands()[0]!;
     expect(cmd.parameters).toMatchObject({ action: ['Install'], name: [DOC], version: ['5.0.0'] });
     expect(cmd.instanceIds).toEqual(canaries);
     expect(reportOf(r)!.rollout!.totals).toEqual({ targets: 3, succeeded: 3, failed: 0, pending: 0 });
     expect(r.outputs['version-created']).toBe('true');
+    // A re-run finds the version published and already the default: the canaries are not installed again.
+    e.newRun();
+    const again = await runStep(way, inputs, e.env);
+    expect(again.failed, again.failure).toBe(false);
+    expect(e.ssm.commands()).toHaveLength(1);
+    expect(again.summary).toContain('is already the default version, so the canary group was not run again');
+    expect(again.outputs['version-created']).toBe('false');
   });
 
   it('a target that never finishes: the wait ends at rollout-timeout-seconds, pending reported, the step fails', async () => {
