@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ActionError } from '../src/errors.js';
 import { parseAll } from '../src/inputs.js';
 import { parseCanaryTargets, parseFailedTargets } from '../src/inputs-release.js';
+import { INPUT_DEFAULTS } from './support/runner.js';
 
 const getter = (m: Record<string, string>) => (n: string) => m[n] ?? '';
 const publish = { mode: 'publish', 's3-bucket': 'my-bucket', region: 'us-east-1', 'set-default': 'true' };
@@ -193,5 +194,20 @@ describe('readRelease through parseAll', () => {
     expect(parseAll(getter({ ...publish, 's3-bucket': 'pkgs-{region}' }), {}).publish!.bucket).toBe(
       'pkgs-{region}',
     );
+  });
+});
+
+describe('the defaults action.yml declares', () => {
+  // The runner passes each declared default as the input's value when `with:` leaves it out.
+  const withDefaults = (m: Record<string, string>) => (n: string) => m[n] ?? INPUT_DEFAULTS[n] ?? '';
+  it.each([
+    ['validate', {}],
+    ['publish', { mode: 'publish', 's3-bucket': 'my-bucket', region: 'us-east-1' }],
+    ['publish with set-default', publish],
+    ['promote', promote],
+    ['rollback', { mode: 'promote', name: 'Pkg', rollback: 'true', region: 'us-east-1' }],
+    ['promote with start-associations', { ...promote, 'start-associations': 'true' }],
+  ])('%s: are accepted, and parse as when nothing was passed', (_label, m: Record<string, string>) => {
+    expect(parseAll(withDefaults(m), {})).toEqual(parseAll(getter(m), {}));
   });
 });

@@ -218,6 +218,12 @@ describe.each(WAYS)('release pipeline (%s)', (way) => {
     expect(over.failure).toMatch(/2 .*failed/);
     expect(e.ssm.document(NAME)?.defaultVersion).toBe('3');
     expect(reportOf(over)!.rollout).toMatchObject({ exceeded: true, totals: { failed: 2 } });
+    // The default moved before the threshold failed the step: the outputs and the summary say so, with the undo.
+    expect(over.outputs['default-version']).toBe('3');
+    expect(over.outputs['default-version-name']).toBe('3.0.0');
+    expect(over.outputs.changed).toBe('true');
+    expect(over.summary).toContain('(read back) before the failure, and stays there');
+    expect(over.summary).toContain('version: 2.0.0\nstart-associations: true');
     expect(e.ssm.executions(a.following)).toHaveLength(2);
     expect(over.summary).toContain('exceeded');
   });
@@ -325,5 +331,32 @@ describe.each(WAYS)('release pipeline (%s)', (way) => {
     ]);
     expect(e.ssm.versions(DOC).map((v) => v.documentVersion)).toEqual(['2', '4', '5']);
     expect(r.summary).toMatch(/is installing it right now/);
+  });
+  it("a failing canary on a package's first version says the version is the default already", async () => {
+    const { canaries } = fleet(0, 1);
+    e.ssm.fleet.outcomes(() => ({ status: 'Failed', responseCode: 1, output: 'boom' }));
+    const r = await runStep(
+      way,
+      {
+        mode: 'publish',
+        'package-dir': validPackage(),
+        'output-dir': path.join(tempDir(), 'out'),
+        version: '1.0.0',
+        's3-bucket': BUCKET,
+        's3-prefix': PREFIX,
+        'set-default': 'true',
+        'canary-targets': canaries.join(','),
+        'wait-timeout-seconds': '30',
+        'request-timeout-seconds': '5',
+        'upload-artifact': 'false',
+      },
+      e.env,
+    );
+    expect(r.failed).toBe(true);
+    expect(errorKind(r)).toBe('rollout');
+    expect(r.failure).toContain("1.0.0 is the package's first version, so it is its default version already");
+    expect(r.failure).not.toContain('The default version was not changed');
+    expect(r.outputs['default-version']).toBe('1');
+    expect(e.ssm.document(DOC)?.defaultVersion).toBe('1');
   });
 });

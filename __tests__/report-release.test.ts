@@ -8,6 +8,7 @@ import { ActionError } from '../src/errors.js';
 import type { Outcome } from '../src/modes/outcome.js';
 import { regionsFailure } from '../src/modes/region-runs.js';
 import { renderAction } from '../src/report/action.js';
+import { fitRollout, REPORT_JSON_MAX } from '../src/report/release.js';
 import { decode, md, tables, tagsOf } from './support/markdown.js';
 
 const outputsOf = (o: Outcome) => Object.fromEntries(renderAction(o).outputs);
@@ -337,3 +338,45 @@ const headlineOf = (o: Outcome) =>
   renderAction(o)
     .summary.split('\n')[0]!
     .replace(/^## ✅ /, '');
+
+describe('rollout-report stays within an output', () => {
+  it('300 associations × 120 failed targets and 300 pinned: shortened to fit, the totals whole, the cuts counted', () => {
+    const big = rollout({
+      following: Array.from({ length: 300 }, (_, k) => ({
+        ...rollout().following[0]!,
+        associationId: `11111111-2222-4333-8444-${k.toString().padStart(12, '0')}`,
+        targets: 'x'.repeat(300),
+        failed: 120,
+        failures: Array.from({ length: 50 }, (_, f) => ({
+          instanceId: `i-${f.toString(16).padStart(17, '0')}`,
+          status: 'Failed',
+          detailedStatus: 'd'.repeat(500),
+        })),
+        failuresOmitted: 70,
+      })),
+      pinned: Array.from({ length: 300 }, (_, k) => ({
+        associationId: `22222222-2222-4333-8444-${k.toString().padStart(12, '0')}`,
+        associationName: undefined,
+        targets: 'tag:Role=db',
+        version: '1.0.0',
+      })),
+      totals: { targets: 36000, succeeded: 0, failed: 36000, pending: 0 },
+    });
+    expect(JSON.stringify(big).length).toBeGreaterThan(8_000_000);
+    const out = outputsOf({ mode: 'promote', packageDir: '', promote: promoted({ rollout: big }) })[
+      'rollout-report'
+    ]!;
+    expect(out.length).toBeLessThanOrEqual(REPORT_JSON_MAX);
+    const r = (JSON.parse(out) as { rollout: RolloutReport }).rollout;
+    expect(r.totals).toEqual(big.totals);
+    expect(r.following.length + (r.followingOmitted ?? 0)).toBe(300);
+    expect(r.followingOmitted).toBeGreaterThan(0);
+    expect(r.following[0]!.failures).toHaveLength(5);
+    expect(r.following[0]!.failuresOmitted).toBe(115);
+    expect(r.pinned).toHaveLength(100);
+    expect(r.pinnedOmitted).toBe(200);
+  });
+  it('a report that fits is passed through as it is', () => {
+    expect(fitRollout(rollout(), REPORT_JSON_MAX)).toEqual(rollout());
+  });
+});

@@ -730,3 +730,32 @@ describe('the test endpoint', () => {
     expect(await err({ NextToken: 'forged' })).toBe('InvalidNextToken');
   });
 });
+
+describe('rolloutFailure: targets still pending when the executions ended', () => {
+  it('is a failure (the rollout cannot be confirmed), not a success', () => {
+    const o = options();
+    const r = newRolloutReport(NAME, o);
+    r.waited = true;
+    r.following.push({
+      associationId: '11111111-2222-4333-8444-555555555555',
+      associationName: 'web',
+      targets: 'tag:Role=web',
+      started: true,
+      executionId: '99999999-2222-4333-8444-555555555555',
+      status: 'Weird',
+      detailedStatus: 'Weird',
+      succeeded: 0,
+      failed: 0,
+      pending: 5,
+      failures: [],
+      failuresOmitted: 0,
+    });
+    r.totals = { targets: 5, succeeded: 0, failed: 0, pending: 5 };
+    const f = rolloutFailure(r)!;
+    expect(f).toBeInstanceOf(ActionError);
+    expect(f.code).toBe('rollout-unconfirmed');
+    expect(f.message).toMatch(
+      /with 5 targets not reported as finished .* in association web: the rollout cannot be confirmed/,
+    );
+  });
+});

@@ -33,6 +33,8 @@ const CONFIGURE_PACKAGE = 'AWS-ConfigureAWSPackage';
 const MAX_ASSOCIATIONS = 5000;
 /** DescribeAssociation calls in flight at once. */
 const DESCRIBE_CONCURRENCY = 5;
+/** ListAssociations pages read at most (50 each, so MAX_ASSOCIATIONS fit with room for short pages). */
+const MAX_PAGES = 400;
 /** Lengths of what is kept of server texts. */
 const MAX_ID = 128;
 const MAX_NAME = 256;
@@ -43,6 +45,7 @@ async function findAssociations(ctx, names) {
     const known = new Set();
     let token;
     let pages = 0;
+    const tokens = new Set();
     try {
         do {
             const r = await ctx.ssm.send(new _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_4__/* .ListAssociationsCommand */ .IOv({
@@ -58,12 +61,19 @@ async function findAssociations(ctx, names) {
                 known.add(id.toLowerCase());
                 ids.push(id);
             }
-            if (ids.length > MAX_ASSOCIATIONS || ++pages > MAX_ASSOCIATIONS) {
+            if (ids.length > MAX_ASSOCIATIONS) {
                 throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ('limit', `More than ${MAX_ASSOCIATIONS} AWS-ConfigureAWSPackage associations in this account and region: too many to examine for ${ctx.name}.`, {
                     hint: 'Start the associations of this package yourself (aws ssm start-associations-once) and set start-associations: false.',
                 });
             }
             token = typeof r.NextToken === 'string' && r.NextToken !== '' ? r.NextToken : undefined;
+            // Pages that never end (empty pages, or a token that comes back) stop here, said as what they are.
+            if (token !== undefined && (tokens.has(token) || ++pages > MAX_PAGES))
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ('service', `ListAssociations of ${CONFIGURE_PACKAGE} did not end: ${pages} pages read (${ids.length} associations), ${tokens.has(token) ? 'and a page token came back again' : `more than ${MAX_PAGES} pages`}.`, {
+                    hint: 'Re-run; if it persists, start the associations yourself (aws ssm start-associations-once) and set start-associations: false.',
+                });
+            if (token !== undefined)
+                tokens.add(token);
         } while (token);
     }
     catch (e) {
@@ -911,10 +921,13 @@ function tail(s) {
     return clean.length > OUTPUT_TAIL_CHARS ? clean.slice(-OUTPUT_TAIL_CHARS) : clean;
 }
 /** The failure a finished canary means, or undefined when every instance succeeded. */
-function canaryFailure(r) {
+function canaryFailure(r, firstVersion = false) {
     if (r.ok)
         return undefined;
-    const kept = 'The default version was not changed and no association was started.';
+    // A package's first version is its default from the start: there was no other to keep.
+    const kept = firstVersion
+        ? `${r.versionName} is the package's first version, so it is its default version already (no association was started; those that follow the default install it at their next run).`
+        : 'The default version was not changed and no association was started.';
     if (r.instances.length === 0)
         return new errors/* ActionError */.lZ('rollout', `The canary command reached no instance (targets ${r.targets}${r.timedOut ? '; canary-timeout-seconds ended the wait' : ''}). ${kept}`, {
             hint: 'Check canary-targets: the tag (or instance ids) must match running instances in this region that Systems Manager manages.',
@@ -926,13 +939,14 @@ function canaryFailure(r) {
         .map((i) => `${i.instanceId} (${i.status}${i.responseCode === undefined ? '' : `, response code ${i.responseCode}`})`)
         .join(', ');
     const more = bad.length > 5 ? ` and ${bad.length - 5} more` : '';
+    const list = named ? `: ${named}${more}` : '';
     const what = r.timedOut
         ? `The canary did not finish within canary-timeout-seconds: ${r.pending} of ${r.instances.length} instances still running`
         : `The canary failed on ${r.failed} of ${r.instances.length} instances`;
-    return new errors/* ActionError */.lZ('rollout', `${what}: ${named}${more}. ${kept}`, {
+    return new errors/* ActionError */.lZ('rollout', `${what}${list}. ${kept}`, {
         hint: r.timedOut
             ? 'Raise canary-timeout-seconds (and timeout-seconds), or look at the instances in Systems Manager > Run Command.'
-            : 'The job summary shows the end of each failed instance output; fix the package and publish a new version.',
+            : `The job summary shows the end of each failed instance output; fix the package and publish a new version.${firstVersion ? ` As the only version it cannot be deleted on its own: aws ssm delete-document --name ${r.documentName} removes the package.` : ''}`,
         code: r.timedOut ? 'canary-timeout' : 'canary-failed',
     });
 }
@@ -1077,9 +1091,16 @@ function rolloutFailure(r) {
     }
     if (r.timedOut) {
         const open = r.following.filter((a) => a.started && (a.pending > 0 || !isFinal(a.status)));
-        return new errors/* ActionError */.lZ('timeout', `The State Manager rollout of ${r.documentName} did not end within rollout-timeout-seconds: ${t.pending} target${t.pending === 1 ? '' : 's'} still pending (${t.succeeded} succeeded, ${t.failed} failed) in association${open.length === 1 ? '' : 's'} ${which(open)}.`, {
+        return new errors/* ActionError */.lZ('timeout', `The State Manager rollout of ${r.documentName} did not end in time (rollout-timeout-seconds, or the run's timeout-seconds): ${t.pending} target${t.pending === 1 ? '' : 's'} still pending (${t.succeeded} succeeded, ${t.failed} failed) in association${open.length === 1 ? '' : 's'} ${which(open)}.`, {
             hint: 'The associations keep running: follow them in Systems Manager > State Manager, or raise rollout-timeout-seconds (and timeout-seconds) to wait longer.',
             code: 'rollout-timeout',
+        });
+    }
+    if (r.waited && t.pending > 0) {
+        const open = r.following.filter((a) => a.pending > 0);
+        return new errors/* ActionError */.lZ('service', `State Manager ended the executions of ${r.documentName} with ${t.pending} target${t.pending === 1 ? '' : 's'} not reported as finished (${t.succeeded} succeeded, ${t.failed} failed) in association${open.length === 1 ? '' : 's'} ${which(open)}: the rollout cannot be confirmed.`, {
+            hint: 'Look at those targets in Systems Manager > State Manager (execution history); re-run when they are done, or roll back with `mode: promote` and `rollback: true`.',
+            code: 'rollout-unconfirmed',
         });
     }
     return undefined;
@@ -1447,12 +1468,14 @@ function tally(report) {
 
 
 /** Installs the version on the canary group; throws (kind `rollout`) unless every instance succeeded. */
-async function canaryStep(ctx, o, version, progress) {
+async function canaryStep(ctx, o, version, progress, 
+/** The package's first version (created by this run): it is the default already. */
+firstVersion = false) {
     const report = newCanaryReport(ctx.name, version, o);
     progress.canary = report;
     ctx.log(`Canary: installing ${ctx.name} ${version.versionName} on ${report.targets} by Run Command`);
     await runCanary(ctx, o, report);
-    const failure = canaryFailure(report);
+    const failure = canaryFailure(report, firstVersion);
     if (failure)
         throw failure;
     ctx.log(`Canary: ${report.succeeded} of ${report.instances.length} instances installed ${version.versionName}`);
@@ -2017,6 +2040,7 @@ async function ensureTags(ctx, tags) {
 /* harmony export */   n7: () => (/* binding */ versionConflict),
 /* harmony export */   yO: () => (/* binding */ listVersions)
 /* harmony export */ });
+/* unused harmony export MAX_VERSION_PAGES */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(34736);
@@ -2051,11 +2075,20 @@ function sortKeys(v) {
 }
 const sha256Hex = (s) => (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(s).digest('hex');
 /** All versions (paginated), oldest first, or undefined when the document does not exist. */
+/** Pages of versions read at most (50 each: far more than the 1,000 versions SSM keeps of a document). */
+const MAX_VERSION_PAGES = 100;
 async function listVersions(ctx) {
     const all = [];
     let token;
+    const seen = new Set();
     try {
         do {
+            if (seen.size >= MAX_VERSION_PAGES || (token !== undefined && seen.has(token)))
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ('service', `ListDocumentVersions of ${ctx.name} did not end: ${seen.size} pages read, ${token !== undefined && seen.has(token) ? 'and a page token came back again' : 'more than a document can hold'}.`, {
+                    hint: 'Re-run; if it persists, the SSM endpoint answers pages that never end (check AWS_ENDPOINT_URL_SSM).',
+                });
+            if (token !== undefined)
+                seen.add(token);
             const r = await ctx.ssm.send(new _aws_sdk_client_ssm__WEBPACK_IMPORTED_MODULE_4__/* .ListDocumentVersionsCommand */ .mF0({
                 Name: ctx.name,
                 MaxResults: 50,
@@ -2066,6 +2099,8 @@ async function listVersions(ctx) {
         } while (token);
     }
     catch (e) {
+        if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ)
+            throw e;
         if ((0,_aws_error_js__WEBPACK_IMPORTED_MODULE_2__/* .errorCode */ .CA)(e) === 'InvalidDocument')
             return undefined;
         throw (0,_context_js__WEBPACK_IMPORTED_MODULE_3__/* .ssmError */ .ei)(ctx, 'ListDocumentVersions', e);

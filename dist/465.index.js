@@ -102,6 +102,8 @@ async function run(o, ctx, clients) {
         if (moved.recordProblem)
             notices.push(moved.recordProblem);
     }
+    progress.after = after;
+    progress.changed = changed;
     if (o.rollout && rctx)
         await (0,_release_js__WEBPACK_IMPORTED_MODULE_4__/* .rolloutStep */ .Ab)(rctx, o.rollout, progress);
     return {

@@ -32,6 +32,28 @@ export interface ReleaseInputs {
 
 type Get = (name: string) => string;
 
+/**
+ * The defaults action.yml declares: the runner passes them as the input's value when `with:` leaves it
+ * out, so a value equal to its default counts as not set when deciding whether it was asked for.
+ */
+const DEFAULTS: Record<string, string> = {
+  'installation-type': 'Uninstall and reinstall',
+  'max-concurrency': '50',
+  'max-errors': '0',
+  'canary-timeout-seconds': '900',
+  'start-associations': 'false',
+  'wait-for-rollout': 'false',
+  'rollout-timeout-seconds': '1800',
+  'max-failed-targets': '0',
+  'max-parallel-regions': '4',
+};
+
+/** The input was given a value other than its default. */
+const given = (get: Get, name: string): boolean => {
+  const v = get(name).trim();
+  return v !== '' && v !== DEFAULTS[name];
+};
+
 /** Instance ids a SendCommand can name at once. */
 export const MAX_CANARY_INSTANCES = 50;
 /** Tag filters a SendCommand can carry. */
@@ -192,7 +214,7 @@ export function readRelease(
     problems,
   );
   if (canaryRaw.trim() === '') {
-    const set = canaryOnly.filter((n) => get(n).trim() !== '');
+    const set = canaryOnly.filter((n) => given(get, n));
     if (set.length > 0)
       problems.push(
         `${set.map((n) => `\`${n}\``).join(', ')} ${set.length > 1 ? 'have' : 'has'} no effect without \`canary-targets\`: set canary-targets to the canary group (instance ids or tag:Key=Value).`,
@@ -215,11 +237,17 @@ export function readRelease(
     );
   if (!start) {
     const set = ['wait-for-rollout', 'rollout-timeout-seconds', 'max-failed-targets'].filter(
-      (n) => get(n).trim() !== '' && !(n === 'wait-for-rollout' && !wait),
+      (n) => given(get, n) && !(n === 'wait-for-rollout' && !wait),
     );
     if (set.length > 0)
       problems.push(
         `${set.map((n) => `\`${n}\``).join(', ')} ${set.length > 1 ? 'have' : 'has'} no effect without \`start-associations: true\`.`,
+      );
+  } else if (!wait) {
+    const set = ['rollout-timeout-seconds', 'max-failed-targets'].filter((n) => given(get, n));
+    if (set.length > 0)
+      problems.push(
+        `${set.map((n) => `\`${n}\``).join(', ')} ${set.length > 1 ? 'have' : 'has'} no effect without \`wait-for-rollout: true\`: without it the step ends once the associations are started, and no target is counted.`,
       );
   }
   if (start && mode === 'publish' && !setDefault)
@@ -228,6 +256,8 @@ export function readRelease(
     );
   const regions = readRegions(get, problems);
   const parRaw = get('max-parallel-regions').trim();
+  if (!regions && given(get, 'max-parallel-regions') && !problems.some((p) => p.startsWith('`regions`')))
+    problems.push('`max-parallel-regions` has no effect without `regions`.');
   let maxParallelRegions = 4;
   if (parRaw !== '') {
     if (!/^\d{1,2}$/.test(parRaw) || Number(parRaw) < 1 || Number(parRaw) > MAX_REGIONS)

@@ -348,7 +348,7 @@ function readSharing(get: GetInput, problems: string[]): SharingInputs | undefin
       `${both.join(', ')} ${both.length === 1 ? 'is' : 'are'} in both \`share-with-accounts\` and \`unshare-accounts\`; list each account in one of them.`,
     );
   if (accounts.length === 0 && unshare.length === 0) {
-    if (get('shared-version').trim() !== '')
+    if (!['', '$DEFAULT'].includes(get('shared-version').trim()))
       problems.push('`shared-version` has no effect without `share-with-accounts`.');
     return undefined;
   }
@@ -404,7 +404,7 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** `s3-bucket`, with `{region}` replaced by each region it will be used in. */
 function checkBucket(bucket: string, regions: readonly string[], problems: string[]): void {
-  if (!bucket.includes('{region}')) {
+  if (!/[{}]/.test(bucket)) {
     if (!BUCKET.test(bucket)) problems.push(`\`s3-bucket\` "${oneLine(bucket)}" is not a valid bucket name.`);
     return;
   }

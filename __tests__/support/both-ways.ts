@@ -5,7 +5,7 @@ import { vi } from 'vitest';
 import { runMode } from '../../src/main.js';
 import type { Outcome } from '../../src/modes/outcome.js';
 import { renderAction } from '../../src/report/action.js';
-import { runAction } from './runner.js';
+import { INPUT_DEFAULTS, runAction } from './runner.js';
 
 export type Way = 'dist' | 'in-process';
 export const WAYS: readonly Way[] = ['in-process', 'dist'];
@@ -58,7 +58,7 @@ export async function runStep(
   let outcome: Outcome;
   try {
     if (o.cwd) process.chdir(o.cwd);
-    outcome = await runMode((n) => inputs[n] ?? '', env, Date.now());
+    outcome = await runMode((n) => inputs[n] ?? INPUT_DEFAULTS[n] ?? '', env, Date.now());
   } finally {
     if (o.cwd) process.chdir(cwd);
     spy.mockRestore();

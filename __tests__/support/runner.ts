@@ -3,9 +3,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { tempDir } from './pkg.js';
 
 export const REPO = path.resolve(import.meta.dirname, '..', '..');
+
+/** The inputs' defaults action.yml declares: the runner passes each as INPUT_* when `with:` leaves it out. */
+export const INPUT_DEFAULTS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(
+    (
+      parse(readFileSync(path.join(REPO, 'action.yml'), 'utf8')) as {
+        inputs: Record<string, { default?: unknown }>;
+      }
+    ).inputs,
+  ).map(([k, v]) => [k, v.default === undefined ? '' : String(v.default)]),
+);
 
 export interface RunResult {
   code: number | null;
@@ -83,7 +95,8 @@ export async function runAction(
     GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
     RUNNER_TEMP: work,
   });
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  // As the runner does: every declared input is set, to its default when `with:` leaves it out.
+  for (const [k, v] of Object.entries({ ...INPUT_DEFAULTS, ...inputs })) env[`INPUT_${k.toUpperCase()}`] = v;
   Object.assign(env, opts.env ?? {});
   const started = Date.now();
   const child = spawn(process.execPath, [opts.entry ?? path.join(REPO, 'dist', 'index.js')], { cwd, env });

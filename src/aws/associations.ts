@@ -16,6 +16,8 @@ export const CONFIGURE_PACKAGE = 'AWS-ConfigureAWSPackage';
 export const MAX_ASSOCIATIONS = 5000;
 /** DescribeAssociation calls in flight at once. */
 const DESCRIBE_CONCURRENCY = 5;
+/** ListAssociations pages read at most (50 each, so MAX_ASSOCIATIONS fit with room for short pages). */
+const MAX_PAGES = 400;
 /** Lengths of what is kept of server texts. */
 export const MAX_ID = 128;
 const MAX_NAME = 256;
@@ -35,6 +37,7 @@ export async function findAssociations(
   const known = new Set<string>();
   let token: string | undefined;
   let pages = 0;
+  const tokens = new Set<string>();
   try {
     do {
       const r = await ctx.ssm.send(
@@ -52,7 +55,7 @@ export async function findAssociations(
         known.add(id.toLowerCase());
         ids.push(id);
       }
-      if (ids.length > MAX_ASSOCIATIONS || ++pages > MAX_ASSOCIATIONS) {
+      if (ids.length > MAX_ASSOCIATIONS) {
         throw new ActionError(
           'limit',
           `More than ${MAX_ASSOCIATIONS} AWS-ConfigureAWSPackage associations in this account and region: too many to examine for ${ctx.name}.`,
@@ -62,6 +65,16 @@ export async function findAssociations(
         );
       }
       token = typeof r.NextToken === 'string' && r.NextToken !== '' ? r.NextToken : undefined;
+      // Pages that never end (empty pages, or a token that comes back) stop here, said as what they are.
+      if (token !== undefined && (tokens.has(token) || ++pages > MAX_PAGES))
+        throw new ActionError(
+          'service',
+          `ListAssociations of ${CONFIGURE_PACKAGE} did not end: ${pages} pages read (${ids.length} associations), ${tokens.has(token) ? 'and a page token came back again' : `more than ${MAX_PAGES} pages`}.`,
+          {
+            hint: 'Re-run; if it persists, start the associations yourself (aws ssm start-associations-once) and set start-associations: false.',
+          },
+        );
+      if (token !== undefined) tokens.add(token);
     } while (token);
   } catch (e) {
     if (e instanceof ActionError) throw e;

@@ -293,9 +293,12 @@ function tail(s: string): string {
 }
 
 /** The failure a finished canary means, or undefined when every instance succeeded. */
-export function canaryFailure(r: CanaryReport): ActionError | undefined {
+export function canaryFailure(r: CanaryReport, firstVersion = false): ActionError | undefined {
   if (r.ok) return undefined;
-  const kept = 'The default version was not changed and no association was started.';
+  // A package's first version is its default from the start: there was no other to keep.
+  const kept = firstVersion
+    ? `${r.versionName} is the package's first version, so it is its default version already (no association was started; those that follow the default install it at their next run).`
+    : 'The default version was not changed and no association was started.';
   if (r.instances.length === 0)
     return new ActionError(
       'rollout',
@@ -314,13 +317,14 @@ export function canaryFailure(r: CanaryReport): ActionError | undefined {
     )
     .join(', ');
   const more = bad.length > 5 ? ` and ${bad.length - 5} more` : '';
+  const list = named ? `: ${named}${more}` : '';
   const what = r.timedOut
     ? `The canary did not finish within canary-timeout-seconds: ${r.pending} of ${r.instances.length} instances still running`
     : `The canary failed on ${r.failed} of ${r.instances.length} instances`;
-  return new ActionError('rollout', `${what}: ${named}${more}. ${kept}`, {
+  return new ActionError('rollout', `${what}${list}. ${kept}`, {
     hint: r.timedOut
       ? 'Raise canary-timeout-seconds (and timeout-seconds), or look at the instances in Systems Manager > Run Command.'
-      : 'The job summary shows the end of each failed instance output; fix the package and publish a new version.',
+      : `The job summary shows the end of each failed instance output; fix the package and publish a new version.${firstVersion ? ` As the only version it cannot be deleted on its own: aws ssm delete-document --name ${r.documentName} removes the package.` : ''}`,
     code: r.timedOut ? 'canary-timeout' : 'canary-failed',
   });
 }

@@ -75,6 +75,10 @@ export interface PromoteProgress extends ReleaseProgress {
   target: VersionRef | undefined;
   /** UpdateDocumentDefaultVersion was sent (it may have taken effect even when the run then failed). */
   updateSent: boolean;
+  /** The default read back once the move was done (or found already done): a later step may still fail. */
+  after?: VersionRef | undefined;
+  /** Whether this run moved it (with `after`). */
+  changed?: boolean | undefined;
 }
 
 /** Version names listed in a not-found message, newest first. */
@@ -173,6 +177,8 @@ async function run(o: PromoteOptions, ctx: SsmCtx, clients: Clients): Promise<Pr
     recorded = moved.changed && moved.recordProblem === undefined;
     if (moved.recordProblem) notices.push(moved.recordProblem);
   }
+  progress.after = after;
+  progress.changed = changed;
   if (o.rollout && rctx) await rolloutStep(rctx, o.rollout, progress);
   return {
     documentName: o.name,

@@ -279,12 +279,21 @@ async function run(o: PublishOptions, clients: Clients, base: StepCtx): Promise<
   }
   const rctx: RolloutCtx = { ...ctx, ssmOnce: clients.ssmOnce, documentArn: identity.arn };
   // 6a. The canary group installs this version (pinned) before the default moves; a failure stops here.
+  // A new document's first version is its default from the start.
+  if (progress.documentCreated) progress.defaultVersion = documentVersion;
   // A re-run after the default already moved to this version does not install it on the canaries again.
   if (o.canary && !made && found.defaultVersion === documentVersion)
     notices.push(
       `canary-targets: ${o.version} (document version ${documentVersion}) is already the default version, so the canary group was not run again.`,
     );
-  else if (o.canary) await canaryStep(rctx, o.canary, { versionName: o.version, documentVersion }, progress);
+  else if (o.canary)
+    await canaryStep(
+      rctx,
+      o.canary,
+      { versionName: o.version, documentVersion },
+      progress,
+      progress.documentCreated,
+    );
   const moved = o.setDefault ? await setDefault(ctx, documentVersion) : undefined;
   if (moved?.changed) {
     progress.defaultChanged = true;

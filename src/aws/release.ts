@@ -23,12 +23,14 @@ export async function canaryStep(
   o: CanaryOptions,
   version: { versionName: string; documentVersion: string },
   progress: ReleaseProgress,
+  /** The package's first version (created by this run): it is the default already. */
+  firstVersion = false,
 ): Promise<CanaryReport> {
   const report = newCanaryReport(ctx.name, version, o);
   progress.canary = report;
   ctx.log(`Canary: installing ${ctx.name} ${version.versionName} on ${report.targets} by Run Command`);
   await runCanary(ctx, o, report);
-  const failure = canaryFailure(report);
+  const failure = canaryFailure(report, firstVersion);
   if (failure) throw failure;
   ctx.log(
     `Canary: ${report.succeeded} of ${report.instances.length} instances installed ${version.versionName}`,

@@ -61,6 +61,9 @@ export interface RolloutReport {
   maxFailed: FailedTargetsLimit;
   /** totals.failed is above max-failed-targets (only decided when waited). */
   exceeded: boolean;
+  /** In an output shortened to fit: the pinned and the following associations left out of the lists. */
+  pinnedOmitted?: number;
+  followingOmitted?: number;
 }
 
 /** The failed targets listed per association or canary; the rest are counted. */

@@ -139,10 +139,21 @@ export function rolloutFailure(r: RolloutReport): ActionError | undefined {
     const open = r.following.filter((a) => a.started && (a.pending > 0 || !isFinal(a.status)));
     return new ActionError(
       'timeout',
-      `The State Manager rollout of ${r.documentName} did not end within rollout-timeout-seconds: ${t.pending} target${t.pending === 1 ? '' : 's'} still pending (${t.succeeded} succeeded, ${t.failed} failed) in association${open.length === 1 ? '' : 's'} ${which(open)}.`,
+      `The State Manager rollout of ${r.documentName} did not end in time (rollout-timeout-seconds, or the run's timeout-seconds): ${t.pending} target${t.pending === 1 ? '' : 's'} still pending (${t.succeeded} succeeded, ${t.failed} failed) in association${open.length === 1 ? '' : 's'} ${which(open)}.`,
       {
         hint: 'The associations keep running: follow them in Systems Manager > State Manager, or raise rollout-timeout-seconds (and timeout-seconds) to wait longer.',
         code: 'rollout-timeout',
+      },
+    );
+  }
+  if (r.waited && t.pending > 0) {
+    const open = r.following.filter((a) => a.pending > 0);
+    return new ActionError(
+      'service',
+      `State Manager ended the executions of ${r.documentName} with ${t.pending} target${t.pending === 1 ? '' : 's'} not reported as finished (${t.succeeded} succeeded, ${t.failed} failed) in association${open.length === 1 ? '' : 's'} ${which(open)}: the rollout cannot be confirmed.`,
+      {
+        hint: 'Look at those targets in Systems Manager > State Manager (execution history); re-run when they are done, or roll back with `mode: promote` and `rollback: true`.',
+        code: 'rollout-unconfirmed',
       },
     );
   }

@@ -44,11 +44,24 @@ function sortKeys(v: unknown): unknown {
 export const sha256Hex = (s: string | Buffer): string => createHash('sha256').update(s).digest('hex');
 
 /** All versions (paginated), oldest first, or undefined when the document does not exist. */
+/** Pages of versions read at most (50 each: far more than the 1,000 versions SSM keeps of a document). */
+export const MAX_VERSION_PAGES = 100;
+
 export async function listVersions(ctx: SsmCtx): Promise<DocumentVersionInfo[] | undefined> {
   const all: DocumentVersionInfo[] = [];
   let token: string | undefined;
+  const seen = new Set<string>();
   try {
     do {
+      if (seen.size >= MAX_VERSION_PAGES || (token !== undefined && seen.has(token)))
+        throw new ActionError(
+          'service',
+          `ListDocumentVersions of ${ctx.name} did not end: ${seen.size} pages read, ${token !== undefined && seen.has(token) ? 'and a page token came back again' : 'more than a document can hold'}.`,
+          {
+            hint: 'Re-run; if it persists, the SSM endpoint answers pages that never end (check AWS_ENDPOINT_URL_SSM).',
+          },
+        );
+      if (token !== undefined) seen.add(token);
       const r = await ctx.ssm.send(
         new ListDocumentVersionsCommand({
           Name: ctx.name,
@@ -61,6 +74,7 @@ export async function listVersions(ctx: SsmCtx): Promise<DocumentVersionInfo[] |
       token = r.NextToken || undefined;
     } while (token);
   } catch (e) {
+    if (e instanceof ActionError) throw e;
     if (errorCode(e) === 'InvalidDocument') return undefined;
     throw ssmError(ctx, 'ListDocumentVersions', e);
   }

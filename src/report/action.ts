@@ -83,6 +83,7 @@ function outputs(o: Outcome): [string, string][] {
   if (partial) {
     // A publish that failed part-way: what it changed is still true.
     if (partial.documentVersion !== undefined) out.push(['document-version', partial.documentVersion]);
+    if (partial.defaultVersion !== undefined) out.push(['default-version', partial.defaultVersion]);
     if (partial.defaultChanged) out.push(['previous-default-version', partial.previousDefaultVersion ?? '']);
     out.push(
       ['changed', String(changedAnything(partial))],
@@ -156,6 +157,15 @@ function promoteOutputs(o: Outcome): [string, string][] {
       ['previous-default-version', g.before.documentVersion],
       ['previous-default-version-name', g.before.versionName ?? ''],
     );
+  }
+  // The default was moved (or already there) and read back, and a later step failed: say where it is.
+  if (g.after) {
+    out.push(
+      ['default-version', g.after.documentVersion],
+      ['default-version-name', g.after.versionName ?? ''],
+      ['changed', String(g.changed ?? false)],
+    );
+    return out;
   }
   // Before the update was sent nothing moved; after it, the read-back (or its failure) decides.
   if (!g.updateSent) {

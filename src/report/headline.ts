@@ -23,7 +23,7 @@ const KIND_LABEL: Record<ErrorKind, string> = {
   conflict: 'conflict',
   limit: 'limit reached',
   service: 'AWS reported a failure',
-  rollout: 'Instances failed to install the package',
+  rollout: 'the rollout did not succeed',
   internal: 'internal error',
 };
 

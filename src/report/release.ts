@@ -26,10 +26,51 @@ export function releaseOf(x: {
   };
 }
 
+/** The most a JSON output holds (GitHub takes 1 MiB per step output); past it the lists are shortened. */
+export const REPORT_JSON_MAX = 512 * 1024;
+
+/**
+ * A rollout report that fits in `max` characters of JSON: first the failures listed per association go
+ * down to 5 and the pinned associations to 100, then the associations listed are cut; what is left out is
+ * counted (`failuresOmitted`, `pinnedOmitted`, `followingOmitted`). The totals always stay whole.
+ */
+export function fitRollout(r: RolloutReport, max: number): RolloutReport {
+  const size = (x: unknown) => JSON.stringify(x).length;
+  if (size(r) <= max) return r;
+  const fewer: RolloutReport = {
+    ...r,
+    following: r.following.map((a) =>
+      a.failures.length > 5
+        ? {
+            ...a,
+            failures: a.failures.slice(0, 5),
+            failuresOmitted: a.failuresOmitted + a.failures.length - 5,
+          }
+        : a,
+    ),
+    pinned: r.pinned.slice(0, 100),
+    ...(r.pinned.length > 100 ? { pinnedOmitted: r.pinned.length - 100 } : {}),
+  };
+  if (size(fewer) <= max) return fewer;
+  let keep = fewer.following.length;
+  while (keep > 0 && size({ ...fewer, following: fewer.following.slice(0, keep) }) > max)
+    keep = Math.floor(keep / 2);
+  return {
+    ...fewer,
+    following: fewer.following.slice(0, keep),
+    followingOmitted: fewer.following.length - keep,
+  };
+}
+
 /** `rollout-report`: `{ canary, rollout }`, each null when that step was not asked for. */
-export function rolloutReportJson(r: ReturnType<typeof releaseOf>): string | undefined {
+export function rolloutReportJson(
+  r: ReturnType<typeof releaseOf>,
+  max = REPORT_JSON_MAX,
+): string | undefined {
   if (!r.canary && !r.rollout) return undefined;
-  return JSON.stringify({ canary: r.canary ?? null, rollout: r.rollout ?? null });
+  const canary = r.canary && { ...r.canary, instances: r.canary.instances.slice(0, 500) };
+  const room = max - (canary ? JSON.stringify(canary).length : 4) - 40;
+  return JSON.stringify({ canary: canary ?? null, rollout: r.rollout ? fitRollout(r.rollout, room) : null });
 }
 
 /** `regions-report`: one entry per region, in the order listed. */
@@ -53,7 +94,21 @@ export function regionsReportJson(runs: readonly RegionRun[]): string {
               changed: p.changed,
             }
           : {}),
-        ...(g ? { documentVersion: g.documentVersion ?? null, versionCreated: g.versionCreated } : {}),
+        ...(g
+          ? {
+              documentVersion: g.documentVersion ?? null,
+              defaultVersion: g.defaultVersion ?? null,
+              versionCreated: g.versionCreated,
+              defaultChanged: g.defaultChanged,
+            }
+          : {}),
+        ...(r.promoteProgress?.after
+          ? {
+              defaultVersion: r.promoteProgress.after.documentVersion,
+              defaultVersionName: r.promoteProgress.after.versionName ?? null,
+              changed: r.promoteProgress.changed ?? false,
+            }
+          : {}),
         ...(m
           ? {
               defaultVersion: m.after.documentVersion,
@@ -62,8 +117,10 @@ export function regionsReportJson(runs: readonly RegionRun[]): string {
               changed: m.changed,
             }
           : {}),
-        ...(rel.canary ? { canary: rel.canary } : {}),
-        ...(rel.rollout ? { rollout: rel.rollout } : {}),
+        ...(rel.canary ? { canary: { ...rel.canary, instances: rel.canary.instances.slice(0, 100) } } : {}),
+        ...(rel.rollout
+          ? { rollout: fitRollout(rel.rollout, REPORT_JSON_MAX / Math.max(runs.length, 1) / 2) }
+          : {}),
         ...(r.error
           ? { error: { kind: r.error.kind, message: r.error.message, code: r.error.code ?? null } }
           : {}),
@@ -140,9 +197,12 @@ export function rolloutSection(r: RolloutReport | undefined): string[] {
   else {
     const t = r.totals;
     const tally = r.waited
-      ? ` **${t.succeeded} of ${plural(t.targets, 'target')} succeeded, ${t.failed} failed, ${t.pending} pending**${r.timedOut ? ' when rollout-timeout-seconds ended the wait' : ''}; max-failed-targets ${mdCode(r.maxFailed.text, false)}${r.exceeded ? ' **exceeded**' : ''}.`
+      ? ` **${t.succeeded} of ${plural(t.targets, 'target')} succeeded, ${t.failed} failed, ${t.pending} pending**${r.timedOut ? ' when the wait ended (rollout-timeout-seconds or timeout-seconds)' : ''}; max-failed-targets ${mdCode(r.maxFailed.text, false)}${r.exceeded ? ' **exceeded**' : ''}.`
       : ' (wait-for-rollout is off: how they end is not followed here).';
-    out.push(`Started ${plural(n, 'association')} that follow the default version.${tally}`, '');
+    out.push(
+      `Started ${plural(n, 'association')} that ${n === 1 ? 'follows' : 'follow'} the default version.${tally}`,
+      '',
+    );
     out.push(
       '| Association | Targets | Execution | Status | Succeeded | Failed | Pending |',
       '| --- | --- | --- | --- | ---: | ---: | ---: |',
@@ -224,7 +284,7 @@ export function regionsSection(o: Outcome): string[] {
       const p = r.publish;
       const docVersion = p?.documentVersion ?? r.progress?.documentVersion;
       out.push(
-        `| ${mdText(r.region)} | ${result} | ${docVersion ? mdText(docVersion) : '—'} | ${p ? mdText(p.defaultVersion) : '—'} | ${p ? (p.changed ? 'yes' : 'no') : '—'} | ${r.bucket ? mdCode(r.bucket) : '—'} |`,
+        `| ${mdText(r.region)} | ${result} | ${docVersion ? mdText(docVersion) : '—'} | ${p ? mdText(p.defaultVersion) : r.progress?.defaultVersion ? mdText(r.progress.defaultVersion) : '—'} | ${p ? (p.changed ? 'yes' : 'no') : '—'} | ${r.bucket ? mdCode(r.bucket) : '—'} |`,
       );
     } else {
       const m = r.promote;
@@ -236,13 +296,13 @@ export function regionsSection(o: Outcome): string[] {
             : mdText(x.documentVersion)
           : '—';
       out.push(
-        `| ${mdText(r.region)} | ${result} | ${v(before)} | ${v(m?.after)} | ${m ? (m.changed ? 'yes' : 'no') : '—'} |`,
+        `| ${mdText(r.region)} | ${result} | ${v(before)} | ${v(m?.after ?? r.promoteProgress?.after)} | ${m ? (m.changed ? 'yes' : 'no') : '—'} |`,
       );
     }
   }
   out.push('');
   const failed = runs.filter((r) => r.error).length;
-  if (failed > 0)
+  if (failed > 0 && failed < runs.length)
     out.push(
       `A re-run redoes only what is missing: the ${plural(runs.length - failed, 'region')} that succeeded ${runs.length - failed === 1 ? 'is' : 'are'} checked and left as ${runs.length - failed === 1 ? 'it is' : 'they are'}.`,
       '',

@@ -247,10 +247,12 @@ const TARGET_SOURCE: Record<PromoteResult['source'], string> = {
 };
 
 /** The inputs and the AWS CLI command that put the default back where it was before this run. */
-function undoLines(name: string, to: PromoteResult['before']): string[] {
+function undoLines(name: string, to: PromoteResult['before'], restart = false): string[] {
   const inputs = to.versionName
     ? ['mode: promote', `name: ${name}`, `version: ${to.versionName}`]
     : ['mode: promote', `name: ${name}`, 'rollback: true'];
+  // The fleet was told to install the new default now: the undo tells it to go back now too.
+  if (restart) inputs.push('start-associations: true');
   return [
     '### To undo',
     '',
@@ -291,7 +293,7 @@ function promoteSection(p: PromoteResult): string[] {
         `The previous default is recorded in the document tag ${mdCode('distributor:previous-default', false)}, so ${mdCode('rollback: true', false)} returns to it.`,
         '',
       );
-    out.push(...undoLines(p.documentName, p.before));
+    out.push(...undoLines(p.documentName, p.before, p.rollout !== undefined));
   } else out.push('Nothing changed in AWS: no UpdateDocumentDefaultVersion call was made.', '');
   if (p.consoleUrl) out.push(`[Open in the Systems Manager console](${mdUrl(p.consoleUrl)})`, '');
   return out;
@@ -300,6 +302,13 @@ function promoteSection(p: PromoteResult): string[] {
 function promoteFailedSection(g: PromoteProgress): string[] {
   if (!g.before) return [];
   const at = versionMd(g.before);
+  if (g.after) {
+    const line = g.changed
+      ? `The default version of ${mdCode(g.documentName)} moved from ${at} to ${versionMd(g.after)} (read back) before the failure, and stays there.`
+      : `The default version of ${mdCode(g.documentName)} was already ${versionMd(g.after)}; this run did not move it.`;
+    const undo = g.changed ? undoLines(g.documentName, g.before, g.rollout !== undefined) : [];
+    return ['### Default version', '', line, '', ...undo];
+  }
   const line = g.updateSent
     ? `The default version of ${mdCode(g.documentName)} was ${at} before this run; the update to ${g.target ? versionMd(g.target) : 'the target'} was sent, so check where it stands now (the message above says what was read back).`
     : `The default version of ${mdCode(g.documentName)} is still ${at}: nothing was changed.`;
