@@ -556,6 +556,60 @@ describe.each(WAYS)('regions (%s)', (way) => {
     ]);
   });
 
+  it("promote with a tag canary and the rollout in each region: each region's instances and associations only", async () => {
+    const canaries: Record<string, string[]> = {};
+    const following: Record<string, string> = {};
+    for (const region of THREE) {
+      const ssm = e.at[region]!.ssm;
+      ssm.seed(PKG, [{ versionName: '1.0.0' }, { versionName: '1.1.0' }]);
+      ssm.fleet.delayMs = 30;
+      canaries[region] = ssm.fleet.addMany(1, { Ring: 'canary', Role: 'web' }, 'i-0c');
+      ssm.fleet.addMany(2, { Role: 'web' }, 'i-0a');
+      following[region] = ssm.addAssociation({
+        parameters: { action: ['Install'], name: [PKG] },
+        targets: [{ Key: 'tag:Role', Values: ['web'] }],
+      });
+    }
+    // The canary fails in eu-west-1 only: that region keeps its default and starts nothing.
+    e.at['eu-west-1']!.ssm.fleet.outcomes((_id, inst) =>
+      inst.via === 'command' ? { status: 'Failed', output: 'eu-west-1 canary broke' } : undefined,
+    );
+    const r = await run({
+      mode: 'promote',
+      name: PKG,
+      version: '1.1.0',
+      'canary-targets': 'tag:Ring=canary',
+      'start-associations': 'true',
+      'wait-for-rollout': 'true',
+    });
+    expect(code(r)).toBe(1);
+    expect(r.outputs['error-kind']).toBe('rollout');
+    for (const region of THREE) {
+      const ssm = e.at[region]!.ssm;
+      const commands = ssm.commands();
+      expect(
+        commands.map((c) => c.instanceIds),
+        region,
+      ).toEqual([canaries[region]]);
+      const ok = region !== 'eu-west-1';
+      expect(ssm.document(PKG)?.defaultVersion, region).toBe(ok ? '2' : '1');
+      expect(ssm.executions(following[region]), region).toHaveLength(ok ? 1 : 0);
+    }
+    const report = regionsReport(r) as unknown as {
+      region: string;
+      ok: boolean;
+      canary?: { ok: boolean };
+      rollout?: { totals: { targets: number; succeeded: number } };
+    }[];
+    expect(report.map((x) => [x.region, x.ok, x.canary?.ok, x.rollout?.totals])).toEqual([
+      ['us-east-1', true, true, { targets: 3, succeeded: 3, failed: 0, pending: 0 }],
+      ['eu-west-1', false, false, undefined],
+      ['ap-southeast-2', true, true, { targets: 3, succeeded: 3, failed: 0, pending: 0 }],
+    ]);
+    expect(r.summary).toContain('#### eu-west-1');
+    expect(r.summary).toContain('eu-west-1 canary broke');
+  });
+
   it('promote across regions moves each default; a region whose version is not Active fails alone; the re-run moves only that one', async () => {
     for (const region of THREE)
       e.at[region]!.ssm.seed(PKG, [
