@@ -464,8 +464,8 @@ async function pruneAfterPublish(ctx, input, report) {
 var session = __webpack_require__(28270);
 // EXTERNAL MODULE: ./src/aws/progress.ts
 var aws_progress = __webpack_require__(82830);
-// EXTERNAL MODULE: ./src/aws/release.ts + 3 modules
-var release = __webpack_require__(91479);
+// EXTERNAL MODULE: ./src/aws/release.ts + 6 modules
+var release = __webpack_require__(23373);
 ;// CONCATENATED MODULE: ./src/aws/sharing.ts
 // Sharing the package with other accounts (ModifyDocumentPermission): read who has access and at which
 // shared version, add only the missing accounts (or re-send those at another shared version), in batches
