@@ -179,6 +179,16 @@ describe('runCanary', () => {
     },
   );
 
+  it('SendCommand failing until the deadline: the retries stop there, nothing sent, the deadline error', async () => {
+    const h = e.ssm.inject('SendCommand', '503', { times: 1000 });
+    const err = await run({}, '2.0.0', context({ deadlineMs: 2500 })).catch((x: unknown) => x);
+    expect(err).toMatchObject({ kind: 'timeout' });
+    expect(h.fired).toBeGreaterThanOrEqual(1);
+    expect(e.ssm.count('SendCommand')).toBeLessThanOrEqual(5);
+    expect(e.ssm.commands()).toEqual([]);
+    expect(commandInstalls()).toEqual([]);
+  });
+
   it('SendCommand refused (access denied): not retried, a permission error naming ssm:SendCommand', async () => {
     const h = e.ssm.inject('SendCommand', 'access-denied');
     await expect(run()).rejects.toMatchObject({ kind: 'permission', action: 'ssm:SendCommand' });
