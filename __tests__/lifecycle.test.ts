@@ -6,28 +6,20 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanupTemp, tempDir, validPackage } from './support/pkg.js';
 import { runAction } from './support/runner.js';
-import { type S3Fake, startS3 } from './support/s3-server.js';
-import { type SeedVersion, type SsmFake, startSsm } from './support/ssm-server.js';
-import { type StsFake, startSts } from './support/sts-server.js';
+import { BUCKET, type Endpoints, NAME as DOC, PREFIX, startEndpoints } from './support/aws-env.js';
+import type { S3Fake } from './support/s3-server.js';
+import type { SeedVersion, SsmFake } from './support/ssm-server.js';
 
-const BUCKET = 'acme-packages';
-const PREFIX = 'distributor';
-const DOC = 'TestAgent';
-
+let e: Endpoints;
 let s3: S3Fake;
 let ssm: SsmFake;
-let sts: StsFake;
 
 beforeEach(async () => {
-  s3 = await startS3({ buckets: [BUCKET] });
-  ssm = await startSsm({ s3, statusDelayMs: 30 });
-  sts = await startSts({
-    account: '123456789012',
-    arn: 'arn:aws:sts::123456789012:assumed-role/publisher/ci',
-  });
+  e = await startEndpoints({ statusDelayMs: 30 });
+  ({ s3, ssm } = e);
 });
 afterEach(async () => {
-  await Promise.all([ssm.close(), s3.close(), sts.close()]);
+  await e.close();
 });
 afterAll(cleanupTemp);
 
@@ -45,15 +37,7 @@ function publishRun(inputs: Record<string, string> = {}) {
       ...inputs,
     },
     {
-      env: {
-        AWS_ENDPOINT_URL_SSM: ssm.endpoint,
-        AWS_ENDPOINT_URL_S3: s3.endpoint,
-        AWS_ENDPOINT_URL_STS: sts.endpoint,
-        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-        AWS_SECRET_ACCESS_KEY: 'test-secret-key-not-real',
-        AWS_REGION: 'us-east-1',
-        GITHUB_EVENT_NAME: 'push',
-      },
+      env: { ...e.env, GITHUB_EVENT_NAME: 'push' },
     },
   );
 }
