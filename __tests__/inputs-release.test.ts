@@ -171,6 +171,10 @@ describe('readRelease through parseAll', () => {
     [{ ...promote, regions: 'us-east-1 Mars' }, /`regions` holds a value that is not a region name: "Mars"/],
     [{ ...promote, regions: 'us-east-1,us-east-1' }, /`regions` lists us-east-1 more than once/],
     [
+      { ...promote, regions: 'us-east-1 eu-west-1', 'canary-targets': 'i-0123456789abcdef0' },
+      /an instance exists in one region only.*Give the canary group as a tag/,
+    ],
+    [
       { ...promote, regions: 'us-east-1', 'max-parallel-regions': '0' },
       /`max-parallel-regions` must be a whole number from 1 to 30/,
     ],

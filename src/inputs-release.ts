@@ -266,6 +266,10 @@ export function readRelease(
       );
     else maxParallelRegions = Number(parRaw);
   }
+  if (targets && 'instanceIds' in targets && regions && regions.length > 1)
+    problems.push(
+      '`canary-targets` lists instance ids, and `regions` has several regions: an instance exists in one region only, so every other region would fail its canary. Give the canary group as a tag (tag:Ring=canary), which each region resolves to its own instances.',
+    );
   return {
     canary: targets && {
       targets,
