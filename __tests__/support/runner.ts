@@ -49,25 +49,22 @@ export function parseOutputFile(text: string): Record<string, string> {
   return out;
 }
 
-export async function runAction(
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  event?: object;
+  timeoutMs?: number;
+  entry?: string;
+  /** Called with the child as soon as it is spawned (to kill it at a chosen moment). */
+  onSpawn?: (child: ChildProcess) => void;
+}
+
+/** The environment a step gets from the runner: GITHUB_* files and context, every input as INPUT_*. */
+function stepEnv(
   inputs: Record<string, string>,
-  opts: {
-    cwd?: string;
-    env?: Record<string, string>;
-    event?: object;
-    timeoutMs?: number;
-    entry?: string;
-    /** Called with the child as soon as it is spawned (to kill it at a chosen moment). */
-    onSpawn?: (child: ChildProcess) => void;
-  } = {},
-): Promise<RunResult> {
-  const work = tempDir('runner-');
-  const outputFile = path.join(work, 'output');
-  const summaryFile = path.join(work, 'summary');
-  const eventFile = path.join(work, 'event.json');
-  writeFileSync(outputFile, '');
-  writeFileSync(summaryFile, '');
-  writeFileSync(eventFile, JSON.stringify(opts.event ?? {}));
+  opts: RunOptions,
+  files: { work: string; output: string; summary: string; event: string },
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (
@@ -80,26 +77,47 @@ export async function runAction(
       continue;
     env[k] = v;
   }
-  const cwd = opts.cwd ?? REPO;
   Object.assign(env, {
     GITHUB_ACTIONS: 'true',
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_EVENT_PATH: eventFile,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_EVENT_PATH: files.event,
     GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_WORKSPACE: cwd,
+    GITHUB_WORKSPACE: opts.cwd ?? REPO,
     GITHUB_REPOSITORY: 'acme/agents',
     GITHUB_RUN_ID: '4242',
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_REF: 'refs/pull/7/merge',
     GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-    RUNNER_TEMP: work,
+    RUNNER_TEMP: files.work,
   });
   // As the runner does: every declared input is set, to its default when `with:` leaves it out.
   for (const [k, v] of Object.entries({ ...INPUT_DEFAULTS, ...inputs })) env[`INPUT_${k.toUpperCase()}`] = v;
   Object.assign(env, opts.env ?? {});
+  return env;
+}
+
+function stepFiles(event: object | undefined, dir = tempDir('runner-')) {
+  const files = {
+    work: dir,
+    output: path.join(dir, 'output'),
+    summary: path.join(dir, 'summary'),
+    event: path.join(dir, 'event.json'),
+  };
+  writeFileSync(files.output, '');
+  writeFileSync(files.summary, '');
+  writeFileSync(files.event, JSON.stringify(event ?? {}));
+  return files;
+}
+
+export async function runAction(inputs: Record<string, string>, opts: RunOptions = {}): Promise<RunResult> {
+  const files = stepFiles(opts.event);
+  const env = stepEnv(inputs, opts, files);
   const started = Date.now();
-  const child = spawn(process.execPath, [opts.entry ?? path.join(REPO, 'dist', 'index.js')], { cwd, env });
+  const child = spawn(process.execPath, [opts.entry ?? path.join(REPO, 'dist', 'index.js')], {
+    cwd: opts.cwd ?? REPO,
+    env,
+  });
   opts.onSpawn?.(child);
   let stdout = '';
   let stderr = '';
@@ -119,8 +137,55 @@ export async function runAction(
     signal,
     stdout,
     stderr,
-    outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
-    summary: readFileSync(summaryFile, 'utf8'),
+    outputs: parseOutputFile(readFileSync(files.output, 'utf8')),
+    summary: readFileSync(files.summary, 'utf8'),
+    ms: Date.now() - started,
+  };
+}
+
+/**
+ * The same step run in this process (so coverage measures it): the environment runAction gives the child is
+ * put in process.env, src/main.ts run() runs with stdout captured, and everything is put back. The step
+ * files live in one folder for the whole test process: @actions/core keeps the summary path it first saw.
+ */
+let inProcessDir: string | undefined;
+export async function runActionInProcess(
+  inputs: Record<string, string>,
+  opts: Pick<RunOptions, 'env' | 'event'> = {},
+): Promise<RunResult> {
+  inProcessDir ??= tempDir('runner-in-process-');
+  const files = stepFiles(opts.event, inProcessDir);
+  const env = stepEnv(inputs, opts, files);
+  const saved = { ...process.env };
+  const exitCode = process.exitCode;
+  const written: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  const started = Date.now();
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    written.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    return true;
+  }) as typeof process.stdout.write;
+  let code: number;
+  try {
+    for (const k of Object.keys(process.env)) delete process.env[k];
+    Object.assign(process.env, env);
+    process.exitCode = 0;
+    const { run } = await import('../../src/main.js');
+    await run();
+    code = Number(process.exitCode ?? 0);
+  } finally {
+    process.stdout.write = write;
+    for (const k of Object.keys(process.env)) delete process.env[k];
+    Object.assign(process.env, saved);
+    process.exitCode = exitCode;
+  }
+  return {
+    code,
+    signal: null,
+    stdout: written.join(''),
+    stderr: '',
+    outputs: parseOutputFile(readFileSync(files.output, 'utf8')),
+    summary: readFileSync(files.summary, 'utf8'),
     ms: Date.now() - started,
   };
 }
