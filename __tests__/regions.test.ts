@@ -383,9 +383,8 @@ interface RegionEntry {
 
 const regionsReport = (r: StepRun): RegionEntry[] =>
   JSON.parse(r.outputs['regions-report'] ?? 'null') as RegionEntry[];
-/** The step's failure message: the error annotation (dist) or the message the renderer fails with (in process). */
-const errorLine = (r: StepRun) =>
-  r.way === 'dist' ? (annotations(r.stdout).find((a) => a.level === 'error')?.message ?? '') : r.failure;
+/** The step's failure message: its error annotation. */
+const errorLine = (r: StepRun) => annotations(r.stdout).find((a) => a.level === 'error')?.message ?? '';
 const code = (r: StepRun) => (r.failed ? 1 : 0);
 
 describe.each(WAYS)('regions (%s)', (way) => {
