@@ -277,16 +277,9 @@ const deleteCommand = (name, v) => v.versionName === undefined
     ? `aws ssm delete-document --name ${name} --document-version ${v.documentVersion}`
     : `aws ssm delete-document --name ${name} --version-name ${v.versionName}`;
 // ====================================================================== associations
-/** Whether an AWS-ConfigureAWSPackage `name` parameter names this package (by name, or an ARN ending in it). */
-function namesPackage(param, name) {
-    if (param === name)
-        return true;
-    const m = /^arn:[^:]+:ssm:[^:]*:[^:]*:(?:document|package)\/(.+)$/.exec(param);
-    return m?.[1] === name;
-}
 /** The associations that pin a version of this package (by name, or an ARN ending in it): pruning keeps those versions. */
 async function readPins(ctx) {
-    const found = await (0,associations/* findAssociations */.U4)(ctx, (n) => namesPackage(n.trim(), ctx.name));
+    const found = await (0,associations/* findAssociations */.U4)(ctx, (n) => (0,associations/* namesPackage */.L$)(n.trim(), ctx.name));
     return found.pinned.map((p) => ({ associationId: p.associationId, version: p.version }));
 }
 /**

@@ -6,6 +6,7 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   L$: () => (/* binding */ namesPackage),
 /* harmony export */   TH: () => (/* binding */ idOf),
 /* harmony export */   U4: () => (/* binding */ findAssociations),
 /* harmony export */   oT: () => (/* binding */ CONFIGURE_PACKAGE),
@@ -154,6 +155,13 @@ function targetsText(targets) {
     });
     return (0,_aws_error_js__WEBPACK_IMPORTED_MODULE_1__/* .serverText */ .Tn)(parts.join('; '), process.env, MAX_TARGETS_TEXT);
 }
+/** Whether an AWS-ConfigureAWSPackage `name` parameter names this package (by name, or an ARN ending in it). */
+function namesPackage(param, name) {
+    if (param === name)
+        return true;
+    const m = /^arn:[^:]+:ssm:[^:]*:[^:]*:(?:document|package)\/(.+)$/.exec(param);
+    return m?.[1] === name;
+}
 
 
 /***/ }),
@@ -163,8 +171,10 @@ function targetsText(targets) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   CA: () => (/* binding */ errorCode),
+/* harmony export */   TX: () => (/* binding */ isNetworkError),
 /* harmony export */   Tn: () => (/* binding */ serverText),
 /* harmony export */   X2: () => (/* binding */ isAmbiguous),
+/* harmony export */   dg: () => (/* binding */ isTransient),
 /* harmony export */   es: () => (/* binding */ awsError),
 /* harmony export */   nG: () => (/* binding */ httpStatus),
 /* harmony export */   zp: () => (/* binding */ sdkAttempts)
@@ -221,6 +231,21 @@ function isAmbiguous(e) {
     if (status !== undefined && status >= 500)
         return true;
     return AMBIGUOUS.has(errorCode(e)) || /socket hang up/i.test((0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorText */ .kc)(e));
+}
+/** Codes of a call refused for now: the same call may be sent again after a pause. */
+const THROTTLE_CODES = [
+    'ThrottlingException',
+    'Throttling',
+    'ThrottledException',
+    'TooManyRequestsException',
+    'RequestLimitExceeded',
+    'SlowDown',
+];
+/** A failure before any answer from the service (an errno code: refused, reset, unreachable). */
+const isNetworkError = (e) => /^E[A-Z0-9_]+$/.test(errorCode(e));
+/** Throttled, or lost on the way (5xx, reset, timeout, network): the same call may be sent again. */
+function isTransient(e) {
+    return THROTTLE_CODES.includes(errorCode(e)) || isAmbiguous(e) || isNetworkError(e);
 }
 /** Whether `e` came from the SDK or the network (as opposed to a bug of this tool). */
 function fromAws(e) {
@@ -301,15 +326,7 @@ const RULES = [
     },
     {
         kind: 'throttled',
-        codes: [
-            'ThrottlingException',
-            'Throttling',
-            'ThrottledException',
-            'TooManyRequestsException',
-            'RequestLimitExceeded',
-            'SlowDown',
-            'TooManyUpdates',
-        ],
+        codes: [...THROTTLE_CODES, 'TooManyUpdates'],
         statuses: [429],
         hint: (call, code) => code === 'TooManyUpdates'
             ? 'Other updates of this document kept running: let one publisher at a time change a package (a concurrency group), then re-run.'
@@ -450,7 +467,8 @@ function awsError(e, call) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   ei: () => (/* binding */ ssmError),
 /* harmony export */   hH: () => (/* binding */ BACKOFF),
-/* harmony export */   lr: () => (/* binding */ whileBusy)
+/* harmony export */   lr: () => (/* binding */ whileBusy),
+/* harmony export */   n: () => (/* binding */ readAgain)
 /* harmony export */ });
 /* harmony import */ var _aws_error_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(24931);
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(22495);
@@ -462,6 +480,8 @@ const BACKOFF = {
     update: { attempts: 10, baseDelayMs: 1000, maxDelayMs: 8000 },
     /** A PUT the SDK cannot repeat itself (its body is a file stream). */
     upload: { attempts: 4, baseDelayMs: 400, maxDelayMs: 3200 },
+    /** A read, on top of the SDK's own retries (a read may be repeated freely). */
+    read: { attempts: 4, baseDelayMs: 500, maxDelayMs: 4000 },
 };
 /** The failure of an SSM call on this document as an ActionError. */
 function ssmError(ctx, op, e) {
@@ -473,6 +493,17 @@ function whileBusy(ctx, call, fn) {
         ...BACKOFF.update,
         retryable: (e) => (0,_aws_error_js__WEBPACK_IMPORTED_MODULE_0__/* .errorCode */ .CA)(e) === 'TooManyUpdates',
         onRetry: (r) => ctx.log(`TooManyUpdates: another update of ${ctx.name} is in progress; ${call.action} again in ${r.delayMs} ms (${r.attempt}/${r.attempts - 1})`),
+        timing: ctx.timing,
+        signal: ctx.signal,
+        deadline: ctx.deadline,
+        onDeadline: ctx.deadlineError,
+    });
+}
+/** A read, sent again (after the SDK's retries) while it fails transiently, within the run's deadline. */
+function readAgain(ctx, fn, worth = _aws_error_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg) {
+    return (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .retry */ .L5)(fn, {
+        ...BACKOFF.read,
+        retryable: worth,
         timing: ctx.timing,
         signal: ctx.signal,
         deadline: ctx.deadline,
@@ -667,6 +698,8 @@ var errors = __webpack_require__(83916);
 var associations = __webpack_require__(26257);
 // EXTERNAL MODULE: ./src/aws/aws-error.ts
 var aws_error = __webpack_require__(24931);
+// EXTERNAL MODULE: ./src/aws/context.ts
+var context = __webpack_require__(37510);
 // EXTERNAL MODULE: ./src/aws/retry.ts
 var retry = __webpack_require__(22495);
 ;// CONCATENATED MODULE: ./src/aws/rollout-types.ts
@@ -688,14 +721,13 @@ const OUTPUT_TAIL_CHARS = 1000;
 
 
 
+
 /** Command and invocation statuses that are final. */
 const FINAL = new Set(['Success', 'Cancelled', 'Failed', 'TimedOut']);
 const SEND_BACKOFF = { attempts: 5, baseDelayMs: 500, maxDelayMs: 8000 };
-const READ_BACKOFF = { attempts: 4, baseDelayMs: 500, maxDelayMs: 4000 };
 /** Invocation pages read per poll (50 each), and instances a report holds. */
 const MAX_PAGES = 40;
 const MAX_INSTANCES = 2000;
-const THROTTLED = new Set(['ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);
 const targetsText = (t) => 'instanceIds' in t
     ? t.instanceIds.join(', ')
     : t.tags.map((x) => `tag:${x.key}=${x.values.join(',')}`).join(' and ');
@@ -717,17 +749,6 @@ function newCanaryReport(documentName, version, o) {
     };
 }
 const canary_text = (v, max) => typeof v === 'string' ? (0,aws_error/* serverText */.Tn)(v, undefined, max) : '';
-const retryable = (e) => THROTTLED.has((0,aws_error/* errorCode */.CA)(e)) || (0,aws_error/* isAmbiguous */.X2)(e) || /^E[A-Z0-9_]+$/.test((0,aws_error/* errorCode */.CA)(e));
-function reading(ctx, fn) {
-    return (0,retry/* retry */.L5)(fn, {
-        ...READ_BACKOFF,
-        retryable: (e) => retryable(e),
-        timing: ctx.timing,
-        signal: ctx.signal,
-        deadline: ctx.deadline,
-        onDeadline: ctx.deadlineError,
-    });
-}
 /** Installs the version on the canary group and waits for every instance; fills `report` as it goes. */
 async function runCanary(ctx, o, report) {
     const token = (0,external_node_crypto_.randomBytes)(8).toString('hex');
@@ -792,7 +813,7 @@ async function send(ctx, o, report, comment) {
             return id;
         }
         catch (e) {
-            if (e instanceof errors/* ActionError */.lZ || !retryable(e) || ctx.signal.aborted)
+            if (e instanceof errors/* ActionError */.lZ || !(0,aws_error/* isTransient */.dg)(e) || ctx.signal.aborted)
                 throw sendError(e);
             last = e;
             const wait = (0,retry/* backoffDelay */.EY)(attempt - 1, SEND_BACKOFF, ctx.timing.random);
@@ -819,33 +840,34 @@ function sendError(e) {
         });
     return (0,aws_error/* awsError */.es)(e, { action: 'ssm:SendCommand', subject: associations/* CONFIGURE_PACKAGE */.oT });
 }
-/** The command with our comment, sent since `since`, if any (a lost answer). */
-async function sentBefore(ctx, comment, since) {
+/** The AWS-ConfigureAWSPackage commands matching one more filter, newest first, page by page (bounded). */
+async function* configurePackageCommands(ctx, filter) {
     let next;
     for (let page = 0; page < MAX_PAGES; page++) {
-        const r = await reading(ctx, () => ctx.ssm.send(new dist_cjs/* ListCommandsCommand */.I$q({
-            Filters: [
-                { key: 'DocumentName', value: associations/* CONFIGURE_PACKAGE */.oT },
-                { key: 'InvokedAfter', value: since.toISOString() },
-            ],
+        const r = await (0,context/* readAgain */.n)(ctx, () => ctx.ssm.send(new dist_cjs/* ListCommandsCommand */.I$q({
+            Filters: [{ key: 'DocumentName', value: associations/* CONFIGURE_PACKAGE */.oT }, filter],
             MaxResults: 50,
             NextToken: next,
         }), { abortSignal: ctx.signal })).catch((e) => {
             throw (0,aws_error/* awsError */.es)(e, { action: 'ssm:ListCommands', subject: associations/* CONFIGURE_PACKAGE */.oT });
         });
-        const hit = (r.Commands ?? []).find((c) => c.Comment === comment);
-        if (hit?.CommandId)
-            return canary_text(hit.CommandId, 64);
+        yield* Array.isArray(r.Commands) ? r.Commands : [];
         next = r.NextToken;
         if (!next)
-            return undefined;
+            return;
     }
+}
+/** The command with our comment, sent since `since`, if any (a lost answer). */
+async function sentBefore(ctx, comment, since) {
+    for await (const c of configurePackageCommands(ctx, { key: 'InvokedAfter', value: since.toISOString() }))
+        if (c.Comment === comment && c.CommandId)
+            return canary_text(c.CommandId, 64);
     return undefined;
 }
 /** Reads the command and its invocations once; true when everything is final. */
 async function look(ctx, report) {
     const id = report.commandId;
-    const listed = await reading(ctx, () => ctx.ssm.send(new dist_cjs/* ListCommandsCommand */.I$q({ CommandId: id }), { abortSignal: ctx.signal })).catch((e) => {
+    const listed = await (0,context/* readAgain */.n)(ctx, () => ctx.ssm.send(new dist_cjs/* ListCommandsCommand */.I$q({ CommandId: id }), { abortSignal: ctx.signal })).catch((e) => {
         throw (0,aws_error/* awsError */.es)(e, { action: 'ssm:ListCommands', subject: id });
     });
     const cmd = listed.Commands?.[0];
@@ -853,7 +875,7 @@ async function look(ctx, report) {
     const invocations = [];
     let next;
     for (let page = 0; page < MAX_PAGES && invocations.length < MAX_INSTANCES; page++) {
-        const r = await reading(ctx, () => ctx.ssm.send(new dist_cjs/* ListCommandInvocationsCommand */.mdT({ CommandId: id, Details: true, MaxResults: 50, NextToken: next }), {
+        const r = await (0,context/* readAgain */.n)(ctx, () => ctx.ssm.send(new dist_cjs/* ListCommandInvocationsCommand */.mdT({ CommandId: id, Details: true, MaxResults: 50, NextToken: next }), {
             abortSignal: ctx.signal,
         })).catch((e) => {
             throw (0,aws_error/* awsError */.es)(e, { action: 'ssm:ListCommandInvocations', subject: id });
@@ -957,28 +979,12 @@ function canaryFailure(r, firstVersion = false) {
 async function canaryHolds(ctx) {
     const out = new Map();
     for (const status of ['Pending', 'InProgress']) {
-        let next;
-        for (let page = 0; page < MAX_PAGES; page++) {
-            const r = await reading(ctx, () => ctx.ssm.send(new dist_cjs/* ListCommandsCommand */.I$q({
-                Filters: [
-                    { key: 'DocumentName', value: associations/* CONFIGURE_PACKAGE */.oT },
-                    { key: 'Status', value: status },
-                ],
-                MaxResults: 50,
-                NextToken: next,
-            }), { abortSignal: ctx.signal })).catch((e) => {
-                throw (0,aws_error/* awsError */.es)(e, { action: 'ssm:ListCommands', subject: associations/* CONFIGURE_PACKAGE */.oT });
-            });
-            for (const c of r.Commands ?? []) {
-                const name = c.Parameters?.name?.[0];
-                const version = c.Parameters?.version?.[0];
-                const ours = name === ctx.name || (typeof name === 'string' && name.endsWith(`:document/${ctx.name}`));
-                if (ours && typeof version === 'string' && version !== '' && !out.has(version))
-                    out.set(version, `a Run Command (${canary_text(c.CommandId, 64)}) is installing it right now`);
-            }
-            next = r.NextToken;
-            if (!next)
-                break;
+        for await (const c of configurePackageCommands(ctx, { key: 'Status', value: status })) {
+            const name = c.Parameters?.name?.[0];
+            const version = c.Parameters?.version?.[0];
+            const ours = typeof name === 'string' && (0,associations/* namesPackage */.L$)(name, ctx.name);
+            if (ours && typeof version === 'string' && version !== '' && !out.has(version))
+                out.set(version, `a Run Command (${canary_text(c.CommandId, 64)}) is installing it right now`);
         }
     }
     return [...out].map(([versionName, reason]) => ({ versionName, reason }));
@@ -1012,16 +1018,6 @@ const MAX_STATUS = 100;
 const MAX_DETAIL = 500;
 /** Execution and target statuses that are not final. */
 const RUNNING = new Set(['Pending', 'InProgress']);
-/** Codes of a refused call that may be sent again as it is. */
-const rollout_executions_THROTTLED = new Set([
-    'ThrottlingException',
-    'Throttling',
-    'ThrottledException',
-    'TooManyRequestsException',
-    'RequestLimitExceeded',
-]);
-/** Network failures before any answer (the call may or may not have reached the service). */
-const NETWORK = /^E[A-Z0-9_]+$/;
 /** Marks an association that no longer exists (deleted after it was listed): reported, not a failure. */
 function deleted(ctx, row) {
     row.status = 'Deleted';
@@ -1049,23 +1045,12 @@ function executionsOf(items) {
     }
     return out;
 }
-/** Attempts of a read on top of the SDK's own retries (a read may be repeated freely). */
-const rollout_executions_READ_BACKOFF = { attempts: 4, baseDelayMs: 500, maxDelayMs: 4000 };
-/** A read, sent again (after the SDK's retries) while it fails in a way worth another attempt. */
-function rollout_executions_reading(ctx, fn) {
-    return (0,retry/* retry */.L5)(fn, {
-        ...rollout_executions_READ_BACKOFF,
-        retryable: (e) => (0,aws_error/* errorCode */.CA)(e) !== 'AssociationDoesNotExist' && rollout_executions_retryable(e),
-        timing: ctx.timing,
-        signal: ctx.signal,
-        deadline: ctx.deadline,
-        onDeadline: ctx.deadlineError,
-    });
-}
+/** A read, sent again while it fails transiently (a deleted association is an answer, not a failure). */
+const reading = (ctx, fn) => (0,context/* readAgain */.n)(ctx, fn, (e) => (0,aws_error/* errorCode */.CA)(e) !== 'AssociationDoesNotExist' && (0,aws_error/* isTransient */.dg)(e));
 /** The newest executions of an association (newest first); undefined when the association is gone. */
 async function newestExecutions(ctx, row) {
     try {
-        const r = await rollout_executions_reading(ctx, () => ctx.ssm.send(new dist_cjs/* DescribeAssociationExecutionsCommand */.nh2({
+        const r = await reading(ctx, () => ctx.ssm.send(new dist_cjs/* DescribeAssociationExecutionsCommand */.nh2({
             AssociationId: row.associationId,
             MaxResults: BASELINE_EXECUTIONS,
         }), { abortSignal: ctx.signal }));
@@ -1095,11 +1080,6 @@ async function newExecution(ctx, row, seen) {
         return 'gone';
     const fresh = list.filter((x) => !seen.has(x.executionId));
     return fresh[fresh.length - 1];
-}
-/** A failure after which the same call may be sent again (once we know it did not take effect). */
-function rollout_executions_retryable(e) {
-    const code = (0,aws_error/* errorCode */.CA)(e);
-    return rollout_executions_THROTTLED.has(code) || (0,aws_error/* isAmbiguous */.X2)(e) || NETWORK.test(code);
 }
 
 ;// CONCATENATED MODULE: ./src/aws/rollout-follow.ts
@@ -1136,7 +1116,7 @@ async function follow(ctx, o, report, seen) {
                 if (ctx.signal.aborted)
                     throw ctx.deadlineError(e);
                 const cause = e instanceof errors/* ActionError */.lZ ? e.cause : e;
-                if (!rollout_executions_retryable(cause) || n >= POLL_FAILURES)
+                if (!(0,aws_error/* isTransient */.dg)(cause) || n >= POLL_FAILURES)
                     throw e;
             }
         });
@@ -1173,7 +1153,7 @@ async function poll(ctx, row, seen) {
     let items;
     try {
         const executionId = row.executionId;
-        const r = await rollout_executions_reading(ctx, () => ctx.ssm.send(new dist_cjs/* DescribeAssociationExecutionsCommand */.nh2({
+        const r = await reading(ctx, () => ctx.ssm.send(new dist_cjs/* DescribeAssociationExecutionsCommand */.nh2({
             AssociationId: row.associationId,
             Filters: [{ Key: 'ExecutionId', Value: executionId, Type: 'EQUAL' }],
         }), { abortSignal: ctx.signal }));
@@ -1225,7 +1205,7 @@ async function countTargets(ctx, row) {
         let r;
         try {
             const page = token;
-            r = await rollout_executions_reading(ctx, () => ctx.ssm.send(new dist_cjs/* DescribeAssociationExecutionTargetsCommand */.Cwd({
+            r = await reading(ctx, () => ctx.ssm.send(new dist_cjs/* DescribeAssociationExecutionTargetsCommand */.Cwd({
                 AssociationId: row.associationId,
                 ExecutionId: row.executionId,
                 MaxResults: 50,
@@ -1285,8 +1265,6 @@ function exceedsLimit(limit, failed, targets) {
     return limit.kind === 'count' ? failed > limit.value : failed * 100 > limit.value * targets;
 }
 
-// EXTERNAL MODULE: ./src/aws/context.ts
-var context = __webpack_require__(37510);
 ;// CONCATENATED MODULE: ./src/aws/rollout-start.ts
 // Starting the associations that follow the default, exactly once even when an answer is lost: batches of
 // 10 through the client without SDK retries; after a failure that leaves it open whether a batch started,
@@ -1309,7 +1287,7 @@ async function startBatch(ctx, batch, seen) {
     let last;
     for (let attempt = 1; todo.length; attempt++) {
         if (attempt > 1)
-            todo = await unstarted(ctx, todo, seen, (0,aws_error/* isAmbiguous */.X2)(last) || NETWORK.test((0,aws_error/* errorCode */.CA)(last)));
+            todo = await unstarted(ctx, todo, seen, (0,aws_error/* isAmbiguous */.X2)(last) || (0,aws_error/* isNetworkError */.TX)(last));
         if (!todo.length)
             return;
         try {
@@ -1335,7 +1313,7 @@ async function startBatch(ctx, batch, seen) {
                 last = undefined;
                 continue;
             }
-            if (!rollout_executions_retryable(e) || attempt >= START_BACKOFF.attempts)
+            if (!(0,aws_error/* isTransient */.dg)(e) || attempt >= START_BACKOFF.attempts)
                 throw (0,context/* ssmError */.ei)(ctx, 'StartAssociationsOnce', e);
             last = e;
             const delayMs = (0,retry/* backoffDelay */.EY)(attempt - 1, START_BACKOFF, ctx.timing.random);
@@ -1378,7 +1356,7 @@ async function unstarted(ctx, todo, seen, lost) {
 async function missing(ctx, rows) {
     const gone = await (0,s3/* bounded */.Mm)(rows, DESCRIBE_CONCURRENCY, async (r) => {
         try {
-            await rollout_executions_reading(ctx, () => ctx.ssm.send(new dist_cjs/* DescribeAssociationCommand */.Ooe({ AssociationId: r.associationId }), {
+            await reading(ctx, () => ctx.ssm.send(new dist_cjs/* DescribeAssociationCommand */.Ooe({ AssociationId: r.associationId }), {
                 abortSignal: ctx.signal,
             }));
             return false;

@@ -1,6 +1,7 @@
 // The release-pipeline inputs of publish and promote: the canary group, the association rollout and the
 // regions. Parsed without loading any AWS code (validate starts without it).
 import type { CanaryTargets, FailedTargetsLimit } from './aws/rollout-types.js';
+import { parseBool, seconds } from './input-values.js';
 import { regionListProblems } from './modes/regions.js';
 import { oneLine } from './text.js';
 
@@ -68,23 +69,6 @@ const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
 /** MaxConcurrency / MaxErrors as SendCommand takes them (MaxErrors may also be 0). */
 const RATE = /^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$/;
-
-const bool = (name: string, raw: string, problems: string[]): boolean => {
-  if (raw === '') return false;
-  if (/^(true|True|TRUE)$/.test(raw)) return true;
-  if (/^(false|False|FALSE)$/.test(raw)) return false;
-  problems.push(`\`${name}\` must be true or false, got "${oneLine(raw)}".`);
-  return false;
-};
-
-function seconds(name: string, raw: string, dflt: number, max: number, problems: string[]): number {
-  if (raw === '') return dflt;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
-    problems.push(`\`${name}\` must be a whole number of seconds from 1 to ${max}; got "${oneLine(raw)}".`);
-    return dflt;
-  }
-  return Number(raw);
-}
 
 /** `max-failed-targets`: `0`, `5`, `10%`, `12.5%` (a percentage of all targets, up to 100). */
 export function parseFailedTargets(text: string): FailedTargetsLimit | undefined {
@@ -198,18 +182,25 @@ export function readRelease(
 ): ReleaseInputs {
   const canaryRaw = get('canary-targets');
   const targets = parseCanaryTargets(canaryRaw, problems);
-  const it = get('installation-type').trim() || 'Uninstall and reinstall';
+  const it = get('installation-type').trim() || DEFAULTS['installation-type']!;
   if (!(INSTALLATION_TYPES as readonly string[]).includes(it))
     problems.push(
       `\`installation-type\` must be "Uninstall and reinstall" or "In-place update"; got "${oneLine(it)}".`,
     );
   const canaryOnly = ['installation-type', 'max-concurrency', 'max-errors', 'canary-timeout-seconds'];
-  const maxConcurrency = rate('max-concurrency', get('max-concurrency'), '50', false, problems);
-  const maxErrors = rate('max-errors', get('max-errors'), '0', true, problems);
+  const maxConcurrency = rate(
+    'max-concurrency',
+    get('max-concurrency'),
+    DEFAULTS['max-concurrency']!,
+    false,
+    problems,
+  );
+  const maxErrors = rate('max-errors', get('max-errors'), DEFAULTS['max-errors']!, true, problems);
   const canaryTimeout = seconds(
     'canary-timeout-seconds',
     get('canary-timeout-seconds'),
-    900,
+    Number(DEFAULTS['canary-timeout-seconds']),
+    1,
     172800,
     problems,
   );
@@ -220,12 +211,13 @@ export function readRelease(
         `${set.map((n) => `\`${n}\``).join(', ')} ${set.length > 1 ? 'have' : 'has'} no effect without \`canary-targets\`: set canary-targets to the canary group (instance ids or tag:Key=Value).`,
       );
   }
-  const start = bool('start-associations', get('start-associations'), problems);
-  const wait = bool('wait-for-rollout', get('wait-for-rollout'), problems);
+  const start = parseBool('start-associations', get('start-associations'), false, problems);
+  const wait = parseBool('wait-for-rollout', get('wait-for-rollout'), false, problems);
   const rolloutTimeout = seconds(
     'rollout-timeout-seconds',
     get('rollout-timeout-seconds'),
-    1800,
+    Number(DEFAULTS['rollout-timeout-seconds']),
+    1,
     21600,
     problems,
   );
@@ -258,7 +250,7 @@ export function readRelease(
   const parRaw = get('max-parallel-regions').trim();
   if (!regions && given(get, 'max-parallel-regions') && !problems.some((p) => p.startsWith('`regions`')))
     problems.push('`max-parallel-regions` has no effect without `regions`.');
-  let maxParallelRegions = 4;
+  let maxParallelRegions = Number(DEFAULTS['max-parallel-regions']);
   if (parRaw !== '') {
     if (!/^\d{1,2}$/.test(parRaw) || Number(parRaw) < 1 || Number(parRaw) > MAX_REGIONS)
       problems.push(

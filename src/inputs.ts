@@ -4,9 +4,12 @@ import { didYouMean } from './package/source/suggest.js';
 import { oneLine } from './text.js';
 import { ActionError } from './errors.js';
 import { artifactNameProblem } from './github/artifact.js';
+import { parseBool, seconds } from './input-values.js';
 import { type ReleaseInputs, readRelease } from './inputs-release.js';
-import { invalidRegionBuckets } from './modes/regions.js';
+import { invalidRegionBuckets, isRegionName } from './modes/regions.js';
 import { NAME_PATTERN, VERSION_PATTERN } from './package/rules/names.js';
+
+export { parseBool } from './input-values.js';
 
 export const MODES = ['validate', 'publish', 'promote'] as const;
 export type Mode = (typeof MODES)[number];
@@ -40,17 +43,6 @@ export function versionFromRef(ref: string | undefined): string | undefined {
   const tag = ref.slice('refs/tags/'.length);
   const last = tag.slice(tag.lastIndexOf('/') + 1);
   return /^v\d/.test(last) ? last.slice(1) : last;
-}
-
-const TRUE = ['true', 'True', 'TRUE'];
-const FALSE = ['false', 'False', 'FALSE'];
-
-export function parseBool(name: string, raw: string, dflt: boolean, problems: string[]): boolean {
-  if (raw === '') return dflt;
-  if (TRUE.includes(raw)) return true;
-  if (FALSE.includes(raw)) return false;
-  problems.push(`\`${name}\` must be true or false, got "${oneLine(raw)}".`);
-  return dflt;
 }
 
 /** A character no path, name or key may hold: C0/C1 controls (CR, LF, NUL…), DEL, U+2028 and U+2029. */
@@ -222,24 +214,6 @@ export function parseTags(raw: string, problems: string[]): { Key: string; Value
   return pairs.map(([Key, Value]) => ({ Key, Value }));
 }
 
-function seconds(
-  name: string,
-  raw: string,
-  dflt: number,
-  min: number,
-  max: number,
-  problems: string[],
-): number {
-  if (raw === '') return dflt;
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    problems.push(
-      `\`${name}\` must be a whole number of seconds from ${min} to ${max}; got "${oneLine(raw)}".`,
-    );
-    return dflt;
-  }
-  return Number(raw);
-}
-
 /** `s3-prefix`: one line, relative (no leading `/`), without `.` or `..` segments. */
 function checkPrefix(prefix: string, problems: string[]): void {
   checkOneLine('s3-prefix', prefix, problems);
@@ -264,7 +238,7 @@ function readRegion(
     problems.push(
       'No AWS region: set `region`, or `aws-region` on aws-actions/configure-aws-credentials (AWS_REGION).',
     );
-  else if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+  else if (!isRegionName(region))
     problems.push(`\`region\` "${oneLine(region)}" is not an AWS region name (e.g. us-east-1).`);
   return region;
 }

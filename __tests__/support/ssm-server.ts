@@ -170,14 +170,8 @@ export interface AssociationSeed {
   associationId?: string;
 }
 
-export interface AssociationView {
-  associationId: string;
-  name: string;
-  parameters: Record<string, string[]>;
-  targets: { Key: string; Values: string[] }[];
-  associationName: string | undefined;
-  scheduleExpression: string | undefined;
-}
+/** An association as the endpoint shows it (see SsmFake.associations). */
+export type AssociationView = Omit<AssociationState, 'created'>;
 
 /** One version for SsmFake.seed(). */
 export interface SeedVersion {

@@ -158,3 +158,10 @@ function targetsText(targets: unknown): string {
   });
   return serverText(parts.join('; '), process.env, MAX_TARGETS_TEXT);
 }
+
+/** Whether an AWS-ConfigureAWSPackage `name` parameter names this package (by name, or an ARN ending in it). */
+export function namesPackage(param: string, name: string): boolean {
+  if (param === name) return true;
+  const m = /^arn:[^:]+:ssm:[^:]*:[^:]*:(?:document|package)\/(.+)$/.exec(param);
+  return m?.[1] === name;
+}

@@ -59,6 +59,24 @@ export function isAmbiguous(e: unknown): boolean {
   return AMBIGUOUS.has(errorCode(e)) || /socket hang up/i.test(errorText(e));
 }
 
+/** Codes of a call refused for now: the same call may be sent again after a pause. */
+const THROTTLE_CODES = [
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'SlowDown',
+];
+
+/** A failure before any answer from the service (an errno code: refused, reset, unreachable). */
+export const isNetworkError = (e: unknown): boolean => /^E[A-Z0-9_]+$/.test(errorCode(e));
+
+/** Throttled, or lost on the way (5xx, reset, timeout, network): the same call may be sent again. */
+export function isTransient(e: unknown): boolean {
+  return THROTTLE_CODES.includes(errorCode(e)) || isAmbiguous(e) || isNetworkError(e);
+}
+
 /** Whether `e` came from the SDK or the network (as opposed to a bug of this tool). */
 function fromAws(e: unknown): boolean {
   if (!e || typeof e !== 'object') return false;
@@ -153,15 +171,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     kind: 'throttled',
-    codes: [
-      'ThrottlingException',
-      'Throttling',
-      'ThrottledException',
-      'TooManyRequestsException',
-      'RequestLimitExceeded',
-      'SlowDown',
-      'TooManyUpdates',
-    ],
+    codes: [...THROTTLE_CODES, 'TooManyUpdates'],
     statuses: [429],
     hint: (call, code) =>
       code === 'TooManyUpdates'

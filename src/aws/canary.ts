@@ -11,10 +11,10 @@ import {
 } from '@aws-sdk/client-ssm';
 import { randomBytes } from 'node:crypto';
 import { ActionError } from '../errors.js';
-import { CONFIGURE_PACKAGE } from './associations.js';
-import { awsError, errorCode, isAmbiguous, serverText } from './aws-error.js';
-import type { RolloutCtx, SsmCtx } from './context.js';
-import { backoffDelay, retry } from './retry.js';
+import { CONFIGURE_PACKAGE, namesPackage } from './associations.js';
+import { awsError, errorCode, isTransient, serverText } from './aws-error.js';
+import { type RolloutCtx, readAgain, type SsmCtx } from './context.js';
+import { backoffDelay } from './retry.js';
 import { type CanaryReport, type CanaryTargets, OUTPUT_TAIL_CHARS } from './rollout-types.js';
 
 export interface CanaryOptions {
@@ -29,11 +29,9 @@ export interface CanaryOptions {
 /** Command and invocation statuses that are final. */
 const FINAL = new Set(['Success', 'Cancelled', 'Failed', 'TimedOut']);
 const SEND_BACKOFF = { attempts: 5, baseDelayMs: 500, maxDelayMs: 8000 } as const;
-const READ_BACKOFF = { attempts: 4, baseDelayMs: 500, maxDelayMs: 4000 } as const;
 /** Invocation pages read per poll (50 each), and instances a report holds. */
 const MAX_PAGES = 40;
 const MAX_INSTANCES = 2000;
-const THROTTLED = new Set(['ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);
 
 export const targetsText = (t: CanaryTargets): string =>
   'instanceIds' in t
@@ -64,20 +62,6 @@ export function newCanaryReport(
 
 const text = (v: unknown, max: number): string =>
   typeof v === 'string' ? serverText(v, undefined, max) : '';
-const retryable = (e: unknown) =>
-  THROTTLED.has(errorCode(e)) || isAmbiguous(e) || /^E[A-Z0-9_]+$/.test(errorCode(e));
-
-function reading<T>(ctx: SsmCtx, fn: () => Promise<T>): Promise<T> {
-  return retry(fn, {
-    ...READ_BACKOFF,
-    retryable: (e) => retryable(e),
-    timing: ctx.timing,
-    signal: ctx.signal,
-    deadline: ctx.deadline,
-    onDeadline: ctx.deadlineError,
-  });
-}
-
 /** Installs the version on the canary group and waits for every instance; fills `report` as it goes. */
 export async function runCanary(
   ctx: RolloutCtx,
@@ -148,7 +132,7 @@ async function send(
       if (!id) throw new ActionError('service', 'SendCommand answered without a CommandId.');
       return id;
     } catch (e) {
-      if (e instanceof ActionError || !retryable(e) || ctx.signal.aborted) throw sendError(e);
+      if (e instanceof ActionError || !isTransient(e) || ctx.signal.aborted) throw sendError(e);
       last = e;
       const wait = backoffDelay(attempt - 1, SEND_BACKOFF, ctx.timing.random);
       if (ctx.timing.now() + wait > ctx.deadline) throw ctx.deadlineError(e);
@@ -177,17 +161,17 @@ function sendError(e: unknown): ActionError {
   return awsError(e, { action: 'ssm:SendCommand', subject: CONFIGURE_PACKAGE });
 }
 
-/** The command with our comment, sent since `since`, if any (a lost answer). */
-async function sentBefore(ctx: SsmCtx, comment: string, since: Date): Promise<string | undefined> {
+/** The AWS-ConfigureAWSPackage commands matching one more filter, newest first, page by page (bounded). */
+async function* configurePackageCommands(
+  ctx: SsmCtx,
+  filter: { key: 'InvokedAfter' | 'Status'; value: string },
+): AsyncGenerator<Command> {
   let next: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const r = await reading(ctx, () =>
+    const r = await readAgain(ctx, () =>
       ctx.ssm.send(
         new ListCommandsCommand({
-          Filters: [
-            { key: 'DocumentName', value: CONFIGURE_PACKAGE },
-            { key: 'InvokedAfter', value: since.toISOString() },
-          ],
+          Filters: [{ key: 'DocumentName', value: CONFIGURE_PACKAGE }, filter],
           MaxResults: 50,
           NextToken: next,
         }),
@@ -196,18 +180,23 @@ async function sentBefore(ctx: SsmCtx, comment: string, since: Date): Promise<st
     ).catch((e: unknown) => {
       throw awsError(e, { action: 'ssm:ListCommands', subject: CONFIGURE_PACKAGE });
     });
-    const hit = (r.Commands ?? []).find((c) => c.Comment === comment);
-    if (hit?.CommandId) return text(hit.CommandId, 64);
+    yield* Array.isArray(r.Commands) ? r.Commands : [];
     next = r.NextToken;
-    if (!next) return undefined;
+    if (!next) return;
   }
+}
+
+/** The command with our comment, sent since `since`, if any (a lost answer). */
+async function sentBefore(ctx: SsmCtx, comment: string, since: Date): Promise<string | undefined> {
+  for await (const c of configurePackageCommands(ctx, { key: 'InvokedAfter', value: since.toISOString() }))
+    if (c.Comment === comment && c.CommandId) return text(c.CommandId, 64);
   return undefined;
 }
 
 /** Reads the command and its invocations once; true when everything is final. */
 async function look(ctx: RolloutCtx, report: CanaryReport): Promise<boolean> {
   const id = report.commandId!;
-  const listed = await reading(ctx, () =>
+  const listed = await readAgain(ctx, () =>
     ctx.ssm.send(new ListCommandsCommand({ CommandId: id }), { abortSignal: ctx.signal }),
   ).catch((e: unknown) => {
     throw awsError(e, { action: 'ssm:ListCommands', subject: id });
@@ -217,7 +206,7 @@ async function look(ctx: RolloutCtx, report: CanaryReport): Promise<boolean> {
   const invocations: CommandInvocation[] = [];
   let next: string | undefined;
   for (let page = 0; page < MAX_PAGES && invocations.length < MAX_INSTANCES; page++) {
-    const r = await reading(ctx, () =>
+    const r = await readAgain(ctx, () =>
       ctx.ssm.send(
         new ListCommandInvocationsCommand({ CommandId: id, Details: true, MaxResults: 50, NextToken: next }),
         {
@@ -336,33 +325,12 @@ export function canaryFailure(r: CanaryReport, firstVersion = false): ActionErro
 export async function canaryHolds(ctx: SsmCtx): Promise<{ versionName: string; reason: string }[]> {
   const out = new Map<string, string>();
   for (const status of ['Pending', 'InProgress']) {
-    let next: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const r = await reading(ctx, () =>
-        ctx.ssm.send(
-          new ListCommandsCommand({
-            Filters: [
-              { key: 'DocumentName', value: CONFIGURE_PACKAGE },
-              { key: 'Status', value: status },
-            ],
-            MaxResults: 50,
-            NextToken: next,
-          }),
-          { abortSignal: ctx.signal },
-        ),
-      ).catch((e: unknown) => {
-        throw awsError(e, { action: 'ssm:ListCommands', subject: CONFIGURE_PACKAGE });
-      });
-      for (const c of r.Commands ?? []) {
-        const name = c.Parameters?.name?.[0];
-        const version = c.Parameters?.version?.[0];
-        const ours =
-          name === ctx.name || (typeof name === 'string' && name.endsWith(`:document/${ctx.name}`));
-        if (ours && typeof version === 'string' && version !== '' && !out.has(version))
-          out.set(version, `a Run Command (${text(c.CommandId, 64)}) is installing it right now`);
-      }
-      next = r.NextToken;
-      if (!next) break;
+    for await (const c of configurePackageCommands(ctx, { key: 'Status', value: status })) {
+      const name = c.Parameters?.name?.[0];
+      const version = c.Parameters?.version?.[0];
+      const ours = typeof name === 'string' && namesPackage(name, ctx.name);
+      if (ours && typeof version === 'string' && version !== '' && !out.has(version))
+        out.set(version, `a Run Command (${text(c.CommandId, 64)}) is installing it right now`);
     }
   }
   return [...out].map(([versionName, reason]) => ({ versionName, reason }));

@@ -2,7 +2,7 @@
 // and the backoff of each kind of retry the steps do themselves (the SDK retries the rest).
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { ActionError } from '../errors.js';
-import { type AwsCall, awsError, errorCode } from './aws-error.js';
+import { type AwsCall, awsError, errorCode, isTransient } from './aws-error.js';
 import { type Backoff, retry, type Timing } from './retry.js';
 
 export interface StepCtx {
@@ -27,6 +27,8 @@ export const BACKOFF = {
   update: { attempts: 10, baseDelayMs: 1000, maxDelayMs: 8000 },
   /** A PUT the SDK cannot repeat itself (its body is a file stream). */
   upload: { attempts: 4, baseDelayMs: 400, maxDelayMs: 3200 },
+  /** A read, on top of the SDK's own retries (a read may be repeated freely). */
+  read: { attempts: 4, baseDelayMs: 500, maxDelayMs: 4000 },
 } as const satisfies Record<string, Backoff>;
 
 /** The failure of an SSM call on this document as an ActionError. */
@@ -56,4 +58,20 @@ export interface RolloutCtx extends SsmCtx {
   ssmOnce: SSMClient;
   /** The document ARN (what associations and commands may name instead of the name). */
   documentArn: string;
+}
+
+/** A read, sent again (after the SDK's retries) while it fails transiently, within the run's deadline. */
+export function readAgain<T>(
+  ctx: StepCtx,
+  fn: () => Promise<T>,
+  worth: (e: unknown) => boolean = isTransient,
+): Promise<T> {
+  return retry(fn, {
+    ...BACKOFF.read,
+    retryable: worth,
+    timing: ctx.timing,
+    signal: ctx.signal,
+    deadline: ctx.deadline,
+    onDeadline: ctx.deadlineError,
+  });
 }

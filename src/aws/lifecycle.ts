@@ -11,7 +11,7 @@ import {
 import { ActionError, errorText } from '../errors.js';
 import { awsError, errorCode, isAmbiguous, sdkAttempts, serverText } from './aws-error.js';
 import { type SsmCtx, ssmError, whileBusy } from './context.js';
-import { findAssociations } from './associations.js';
+import { findAssociations, namesPackage } from './associations.js';
 import { rollbackRecord } from './default.js';
 import type { PruneReport, PrunedVersion } from './progress.js';
 import { manifestKey, versionPrefix } from './s3.js';
@@ -150,13 +150,6 @@ export const deleteCommand = (name: string, v: PrunedVersion): string =>
     : `aws ssm delete-document --name ${name} --version-name ${v.versionName}`;
 
 // ====================================================================== associations
-
-/** Whether an AWS-ConfigureAWSPackage `name` parameter names this package (by name, or an ARN ending in it). */
-export function namesPackage(param: string, name: string): boolean {
-  if (param === name) return true;
-  const m = /^arn:[^:]+:ssm:[^:]*:[^:]*:(?:document|package)\/(.+)$/.exec(param);
-  return m?.[1] === name;
-}
 
 /** The associations that pin a version of this package (by name, or an ARN ending in it): pruning keeps those versions. */
 export async function readPins(ctx: SsmCtx): Promise<Pin[]> {

@@ -3,10 +3,9 @@
 // the service answers read as hostile (odd items skipped, texts bounded). Shared by starting and following.
 import { DescribeAssociationExecutionsCommand } from '@aws-sdk/client-ssm';
 import { ActionError } from '../errors.js';
-import { awsError, errorCode, isAmbiguous, serverText } from './aws-error.js';
-import type { RolloutCtx } from './context.js';
+import { awsError, errorCode, isTransient, serverText } from './aws-error.js';
+import { type RolloutCtx, readAgain } from './context.js';
 import { idOf } from './associations.js';
-import { retry } from './retry.js';
 import type { AssociationRollout } from './rollout-types.js';
 
 /** StartAssociationsOnce takes at most 10 ids per call. */
@@ -27,17 +26,6 @@ export const MAX_DETAIL = 500;
 
 /** Execution and target statuses that are not final. */
 export const RUNNING: ReadonlySet<string> = new Set(['Pending', 'InProgress']);
-/** Codes of a refused call that may be sent again as it is. */
-export const THROTTLED: ReadonlySet<string> = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-]);
-/** Network failures before any answer (the call may or may not have reached the service). */
-export const NETWORK = /^E[A-Z0-9_]+$/;
-
 /** Marks an association that no longer exists (deleted after it was listed): reported, not a failure. */
 export function deleted(ctx: RolloutCtx, row: AssociationRollout): void {
   row.status = 'Deleted';
@@ -73,20 +61,9 @@ export function executionsOf(items: unknown): Execution[] {
   return out;
 }
 
-/** Attempts of a read on top of the SDK's own retries (a read may be repeated freely). */
-const READ_BACKOFF = { attempts: 4, baseDelayMs: 500, maxDelayMs: 4000 } as const;
-
-/** A read, sent again (after the SDK's retries) while it fails in a way worth another attempt. */
-export function reading<T>(ctx: RolloutCtx, fn: () => Promise<T>): Promise<T> {
-  return retry(fn, {
-    ...READ_BACKOFF,
-    retryable: (e) => errorCode(e) !== 'AssociationDoesNotExist' && retryable(e),
-    timing: ctx.timing,
-    signal: ctx.signal,
-    deadline: ctx.deadline,
-    onDeadline: ctx.deadlineError,
-  });
-}
+/** A read, sent again while it fails transiently (a deleted association is an answer, not a failure). */
+export const reading = <T>(ctx: RolloutCtx, fn: () => Promise<T>): Promise<T> =>
+  readAgain(ctx, fn, (e) => errorCode(e) !== 'AssociationDoesNotExist' && isTransient(e));
 
 /** The newest executions of an association (newest first); undefined when the association is gone. */
 export async function newestExecutions(
@@ -134,10 +111,4 @@ export async function newExecution(
   if (!list) return 'gone';
   const fresh = list.filter((x) => !seen.has(x.executionId));
   return fresh[fresh.length - 1];
-}
-
-/** A failure after which the same call may be sent again (once we know it did not take effect). */
-export function retryable(e: unknown): boolean {
-  const code = errorCode(e);
-  return THROTTLED.has(code) || isAmbiguous(e) || NETWORK.test(code);
 }

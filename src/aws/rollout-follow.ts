@@ -6,7 +6,7 @@ import {
   DescribeAssociationExecutionTargetsCommand,
 } from '@aws-sdk/client-ssm';
 import { ActionError } from '../errors.js';
-import { awsError, errorCode, serverText } from './aws-error.js';
+import { awsError, errorCode, isTransient, serverText } from './aws-error.js';
 import type { RolloutCtx } from './context.js';
 import { MAX_ID } from './associations.js';
 import type { RolloutOptions } from './rollout.js';
@@ -25,7 +25,6 @@ import {
   newExecution,
   POLL_FAILURES,
   reading,
-  retryable,
   RUNNING,
   TARGET_PAGES,
 } from './rollout-executions.js';
@@ -57,7 +56,7 @@ export async function follow(
         failures.set(row, n);
         if (ctx.signal.aborted) throw ctx.deadlineError(e);
         const cause = e instanceof ActionError ? e.cause : e;
-        if (!retryable(cause) || n >= POLL_FAILURES) throw e;
+        if (!isTransient(cause) || n >= POLL_FAILURES) throw e;
       }
     });
     tally(report);

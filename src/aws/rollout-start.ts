@@ -3,20 +3,12 @@
 // each association is looked at (a new execution means it started) and only the others are sent again.
 import { DescribeAssociationCommand, StartAssociationsOnceCommand } from '@aws-sdk/client-ssm';
 import { ActionError } from '../errors.js';
-import { awsError, errorCode, isAmbiguous, serverText } from './aws-error.js';
+import { awsError, errorCode, isAmbiguous, isNetworkError, isTransient, serverText } from './aws-error.js';
 import { type RolloutCtx, ssmError } from './context.js';
 import { backoffDelay } from './retry.js';
 import type { AssociationRollout } from './rollout-types.js';
 import { bounded } from './s3.js';
-import {
-  DESCRIBE_CONCURRENCY,
-  deleted,
-  NETWORK,
-  newExecution,
-  reading,
-  retryable,
-  START_BACKOFF,
-} from './rollout-executions.js';
+import { DESCRIBE_CONCURRENCY, deleted, newExecution, reading, START_BACKOFF } from './rollout-executions.js';
 
 // ====================================================================== starting, exactly once
 
@@ -33,8 +25,7 @@ export async function startBatch(
   let todo = [...batch];
   let last: unknown;
   for (let attempt = 1; todo.length; attempt++) {
-    if (attempt > 1)
-      todo = await unstarted(ctx, todo, seen, isAmbiguous(last) || NETWORK.test(errorCode(last)));
+    if (attempt > 1) todo = await unstarted(ctx, todo, seen, isAmbiguous(last) || isNetworkError(last));
     if (!todo.length) return;
     try {
       await ctx.ssmOnce.send(
@@ -57,7 +48,8 @@ export async function startBatch(
         last = undefined;
         continue;
       }
-      if (!retryable(e) || attempt >= START_BACKOFF.attempts) throw ssmError(ctx, 'StartAssociationsOnce', e);
+      if (!isTransient(e) || attempt >= START_BACKOFF.attempts)
+        throw ssmError(ctx, 'StartAssociationsOnce', e);
       last = e;
       const delayMs = backoffDelay(attempt - 1, START_BACKOFF, ctx.timing.random);
       if (ctx.timing.now() + delayMs > ctx.deadline) throw ctx.deadlineError(e);
