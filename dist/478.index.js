@@ -809,7 +809,9 @@ async function send(ctx, o, report, comment) {
             const r = await ctx.ssmOnce.send(new dist_cjs/* SendCommandCommand */.VWR(input), { abortSignal: ctx.signal });
             const id = canary_text(r.Command?.CommandId, 64);
             if (!id)
-                throw new errors/* ActionError */.lZ('service', 'SendCommand answered without a CommandId.');
+                throw new errors/* ActionError */.lZ('service', 'SendCommand answered without a CommandId, so the canary cannot be followed.', {
+                    hint: 'Look for the command in Systems Manager > Run Command (its comment names this package and version); re-run once it has ended.',
+                });
             return id;
         }
         catch (e) {

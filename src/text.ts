@@ -10,3 +10,11 @@ export function oneLine(s: string): string {
     return n > 0xff ? `\\u${n.toString(16)}` : `\\x${n.toString(16).padStart(2, '0')}`;
   });
 }
+
+/** The first `max` characters of `s` (never half a surrogate pair), with `…` when it was longer. */
+export function clip(s: string, max: number): string {
+  if (s.length <= max) return s;
+  return `${Array.from(s.slice(0, max + 1))
+    .slice(0, max - 1)
+    .join('')}…`;
+}

@@ -129,7 +129,14 @@ async function send(
     try {
       const r = await ctx.ssmOnce.send(new SendCommandCommand(input), { abortSignal: ctx.signal });
       const id = text(r.Command?.CommandId, 64);
-      if (!id) throw new ActionError('service', 'SendCommand answered without a CommandId.');
+      if (!id)
+        throw new ActionError(
+          'service',
+          'SendCommand answered without a CommandId, so the canary cannot be followed.',
+          {
+            hint: 'Look for the command in Systems Manager > Run Command (its comment names this package and version); re-run once it has ended.',
+          },
+        );
       return id;
     } catch (e) {
       if (e instanceof ActionError || !isTransient(e) || ctx.signal.aborted) throw sendError(e);

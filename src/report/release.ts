@@ -5,13 +5,12 @@ import type { CanaryReport, RolloutReport } from '../aws/rollout-types.js';
 import type { Outcome, PromoteProgress, RegionRun } from '../modes/outcome.js';
 import { plural } from './diagnostics.js';
 import { mdCode, mdFence, mdProse, mdText, oneLine } from './escape.js';
+import { clip } from '../text.js';
 
 /** Instances and associations listed per table; the rest are counted. */
 const ROWS_LISTED = 100;
 /** Output tails shown (of the failed canary instances). */
 const TAILS_SHOWN = 10;
-
-const cut = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
 /** The canary and rollout reports of a run, wherever they are kept (result or progress). */
 export function releaseOf(x: {
@@ -167,7 +166,7 @@ export function canarySection(c: CanaryReport | undefined): string[] {
   out.push('| Instance | Status | Response code | Details |', '| --- | --- | ---: | --- |');
   for (const i of c.instances.slice(0, ROWS_LISTED))
     out.push(
-      `| ${mdCode(i.instanceId)} | ${mdText(i.status)} | ${i.responseCode === undefined ? '—' : i.responseCode} | ${mdText(cut(i.statusDetails, 200))} |`,
+      `| ${mdCode(i.instanceId)} | ${mdText(i.status)} | ${i.responseCode === undefined ? '—' : i.responseCode} | ${mdText(clip(i.statusDetails, 200))} |`,
     );
   if (c.instances.length > ROWS_LISTED) out.push('', `and ${c.instances.length - ROWS_LISTED} more`);
   out.push('');
@@ -212,12 +211,12 @@ export function rolloutSection(r: RolloutReport | undefined): string[] {
         ? `${mdText(a.associationName)} (${mdCode(a.associationId)})`
         : mdCode(a.associationId);
       const status = a.status
-        ? `${mdText(a.status)}${a.detailedStatus && a.detailedStatus !== a.status ? ` (${mdText(cut(a.detailedStatus, 120))})` : ''}`
+        ? `${mdText(a.status)}${a.detailedStatus && a.detailedStatus !== a.status ? ` (${mdText(clip(a.detailedStatus, 120))})` : ''}`
         : a.started
           ? 'started'
           : 'not started';
       out.push(
-        `| ${name} | ${mdCode(cut(a.targets, 200))} | ${a.executionId ? mdCode(a.executionId) : '—'} | ${status} | ${a.succeeded} | ${a.failed} | ${a.pending} |`,
+        `| ${name} | ${mdCode(clip(a.targets, 200))} | ${a.executionId ? mdCode(a.executionId) : '—'} | ${status} | ${a.succeeded} | ${a.failed} | ${a.pending} |`,
       );
     }
     if (n > ROWS_LISTED) out.push('', `and ${n - ROWS_LISTED} more`);
@@ -234,7 +233,7 @@ export function rolloutSection(r: RolloutReport | undefined): string[] {
               .slice(0, ROWS_LISTED)
               .map(
                 ({ a, f }) =>
-                  `| ${mdCode(f.instanceId)} | ${mdCode(a.associationName ?? a.associationId)} | ${mdText(f.status)} | ${mdText(cut(f.detailedStatus, 200))} |`,
+                  `| ${mdCode(f.instanceId)} | ${mdCode(a.associationName ?? a.associationId)} | ${mdText(f.status)} | ${mdText(clip(f.detailedStatus, 200))} |`,
               ),
             ...(failures.length + omitted > ROWS_LISTED
               ? ['', `and ${failures.length + omitted - Math.min(failures.length, ROWS_LISTED)} more`]
@@ -255,7 +254,7 @@ export function rolloutSection(r: RolloutReport | undefined): string[] {
             .slice(0, ROWS_LISTED)
             .map(
               (p) =>
-                `| ${p.associationName ? `${mdText(p.associationName)} (${mdCode(p.associationId)})` : mdCode(p.associationId)} | ${mdCode(cut(p.targets, 200))} | ${mdCode(p.version)} |`,
+                `| ${p.associationName ? `${mdText(p.associationName)} (${mdCode(p.associationId)})` : mdCode(p.associationId)} | ${mdCode(clip(p.targets, 200))} | ${mdCode(p.version)} |`,
             ),
           ...(r.pinned.length > ROWS_LISTED ? ['', `and ${r.pinned.length - ROWS_LISTED} more`] : []),
         ].join('\n') +
@@ -279,7 +278,7 @@ export function regionsSection(o: Outcome): string[] {
     publish ? '| --- | --- | ---: | ---: | --- | --- |' : '| --- | --- | --- | --- | --- |',
   );
   for (const r of runs) {
-    const result = r.error ? `❌ ${mdProse(cut(r.error.message, 300), true)}` : '✅';
+    const result = r.error ? `❌ ${mdProse(clip(r.error.message, 300), true)}` : '✅';
     if (publish) {
       const p = r.publish;
       const docVersion = p?.documentVersion ?? r.progress?.documentVersion;

@@ -5,6 +5,7 @@ import type { Outcome } from '../modes/outcome.js';
 import { placesOf } from '../package/group.js';
 import type { PreviewRow } from '../package/hosts.js';
 import type { Diagnostic } from '../package/types.js';
+import { clip } from '../text.js';
 import { countBySeverity, placeText, plural } from './diagnostics.js';
 import { mdCode, mdFence, mdProse, mdText, mdUrl } from './escape.js';
 import type { PruneReport, SharingReport } from '../aws/progress.js';
@@ -31,14 +32,6 @@ const MESSAGE_CHARS = 2000;
 const PREVIEW_HOSTS = 500;
 
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
-
-/** The first `max` characters of `s` (never half a surrogate pair), with `…` when it was longer. */
-function clip(s: string, max: number): string {
-  if (s.length <= max) return s;
-  return `${Array.from(s.slice(0, max + 1))
-    .slice(0, max - 1)
-    .join('')}…`;
-}
 
 /** A grouped finding's other places, collapsed: the first PLACES_LISTED, then how many more. */
 function placesCell(d: Diagnostic): string {
